@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/* dmashim selftests - helpers shared by the test programs */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+int ctx_open(void)
+{
+	int fd = open(DMASHIM_DEV_PATH, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int ioctl_errno(int fd, unsigned long request, void *arg)
+{
+	return ioctl(fd, request, arg) < 0 ? -errno : 0;
+}
+
+int ctx_bind(int fd, const char *device, unsigned int dma_bits,
+	     unsigned int flags)
+{
+	struct dmashim_bind bind = {
+		.size = sizeof(bind),
+		.flags = flags,
+		.dma_bits = dma_bits,
+	};
+
+	snprintf(bind.device, sizeof(bind.device), "%s", device);
+	return ioctl_errno(fd, DMASHIM_IOCTL_BIND, &bind);
+}
+
+int ctx_info(int fd, struct dmashim_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ioctl_errno(fd, DMASHIM_IOCTL_INFO, info);
+}
+
+static unsigned long read_hex(const char *dir, const char *file)
+{
+	char path[PATH_MAX], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "r");
+	if (!f)
+		return ~0UL;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return strtoul(buf, NULL, 16);
+}
+
+int pci_find(unsigned int vendor, unsigned int device, char *addr,
+	     size_t len)
+{
+	const char *root = "/sys/bus/pci/devices";
+	char dir[PATH_MAX];
+	struct dirent *de;
+	int ret = -ENOENT;
+	DIR *d;
+
+	d = opendir(root);
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", root, de->d_name);
+		if (read_hex(dir, "vendor") == vendor &&
+		    read_hex(dir, "device") == device) {
+			snprintf(addr, len, "%s", de->d_name);
+			ret = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+const char *edu_addr(void)
+{
+	static char addr[64];
+
+	return pci_find(EDU_VENDOR, EDU_DEVICE, addr, sizeof(addr)) ? NULL :
+								      addr;
+}
+
+const char *edu_bind_name(void)
+{
+	static char name[80];
+	const char *addr = edu_addr();
+
+	if (!addr)
+		return NULL;
+	snprintf(name, sizeof(name), "pci:%s", addr);
+	return name;
+}
+
+const char *pci_driver_of(const char *addr)
+{
+	static char driver[PATH_MAX];
+	char link[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/driver", addr);
+	n = readlink(link, driver, sizeof(driver) - 1);
+	if (n < 0)
+		return "";
+	driver[n] = '\0';
+	return strrchr(driver, '/') + 1;
+}
+
+int sysfs_write(const char *path, const char *val)
+{
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int pci_rescan(void)
+{
+	return sysfs_write("/sys/bus/pci/rescan", "1");
+}
+
+int expected_edu_domain(void)
+{
+	static const struct {
+		const char *name;
+		int domain;
+	} map[] = {
+		{ "none", DMASHIM_IOMMU_NONE },
+		{ "identity", DMASHIM_IOMMU_IDENTITY },
+		{ "strict", DMASHIM_IOMMU_DMA_STRICT },
+		{ "lazy", DMASHIM_IOMMU_DMA_LAZY },
+	};
+	const char *want = getenv("DMASHIM_EXPECT_IOMMU");
+	size_t i;
+
+	for (i = 0; want && i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(want, map[i].name))
+			return map[i].domain;
+	return -1;
+}
+
+int drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmashim module lifetime and parameters: unloading is refused while a
+ * context is open, and default_dma_bits is validated and honoured.
+ *
+ * The bench tells where the module is through DMASHIM_KO.  Every test
+ * leaves the module loaded with its default parameters.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "helpers.h"
+
+static int module_load(const char *params)
+{
+	const char *ko = getenv("DMASHIM_KO");
+	int fd, ret;
+
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int module_unload(void)
+{
+	return syscall(SYS_delete_module, "dmashim", O_NONBLOCK) ? -errno : 0;
+}
+
+static int reload(const char *params)
+{
+	int ret = module_unload();
+
+	return ret ? ret : module_load(params);
+}
+
+FIXTURE(module) {
+	int unused;
+};
+
+FIXTURE_SETUP(module)
+{
+	if (!getenv("DMASHIM_KO"))
+		SKIP(return, "DMASHIM_KO not set (run under the bench)");
+}
+
+FIXTURE_TEARDOWN(module)
+{
+	if (access(DMASHIM_DEV_PATH, F_OK))
+		ASSERT_EQ(0, module_load(""));
+}
+
+TEST_F(module, unload_refused_while_open)
+{
+	int fd = ctx_open();
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EWOULDBLOCK, module_unload());
+	EXPECT_EQ(0, access(DMASHIM_DEV_PATH, F_OK));
+	close(fd);
+	EXPECT_EQ(0, reload(""));
+}
+
+TEST_F(module, unload_refused_while_claimed)
+{
+	int fd = ctx_open();
+
+	ASSERT_LE(0, fd);
+	if (!edu_addr() || pci_driver_of(edu_addr())[0])
+		SKIP(close(fd); return, "no free edu device");
+	ASSERT_EQ(0, ctx_bind(fd, edu_bind_name(), 28, 0));
+	EXPECT_EQ(-EWOULDBLOCK, module_unload());
+	close(fd);
+	EXPECT_STREQ("", pci_driver_of(edu_addr()));
+	EXPECT_EQ(0, reload(""));
+}
+
+TEST_F(module, default_dma_bits)
+{
+	struct dmashim_info info;
+	int fd;
+
+	ASSERT_EQ(0, reload("default_dma_bits=32"));
+	fd = ctx_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ctx_info(fd, &info));
+	EXPECT_EQ(0xffffffffULL, info.dma_mask);
+	EXPECT_EQ(0xffffffffULL, info.coherent_dma_mask);
+	close(fd);
+	ASSERT_EQ(0, reload(""));
+	fd = ctx_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ctx_info(fd, &info));
+	EXPECT_EQ(UINT64_MAX, info.dma_mask);
+	close(fd);
+}
+
+TEST_F(module, default_dma_bits_invalid)
+{
+	static const char *const bad[] = {
+		"default_dma_bits=0", "default_dma_bits=65",
+		"default_dma_bits=-1", "default_dma_bits=abc",
+	};
+	size_t i;
+
+	ASSERT_EQ(0, module_unload());
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-EINVAL, module_load(bad[i])) TH_LOG("%s", bad[i]);
+		EXPECT_NE(0, access(DMASHIM_DEV_PATH, F_OK));
+	}
+	/* Below the lowest DMA zone: dma-direct refuses it. */
+	EXPECT_EQ(-EIO, module_load("default_dma_bits=8"));
+	EXPECT_NE(0, access(DMASHIM_DEV_PATH, F_OK));
+	/* The failed loads left nothing behind: a good load works. */
+	EXPECT_EQ(0, module_load(""));
+}
+
+TEST_HARNESS_MAIN
