@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# dmashim: kernel module, libdmashim, the dmashim tool and the selftests.
+#
+#   make              build everything (installing missing packages first)
+#   make check        static checks, then every QEMU bench configuration;
+#                     CONFIGS="6.1-intel 6.12-amd" runs a subset
+#   make demo         boot the bench and show the edu device through dmashim
+#   make lint         the static checks only
+#   make install      library, header, pkg-config file and tool (PREFIX)
+#   make modules_install   the module, for the running kernel
+#
+# Everything is built under build/; nothing is written into the sources.
+
+VERSION := 0.1.0
+SOVERSION := 0
+
+BUILD ?= $(CURDIR)/build
+PREFIX ?= /usr/local
+CC ?= cc
+CFLAGS ?= -O2 -g
+export BUILD
+
+# Kernels the module is built for: every installed kernel with headers
+# (6.1 or later), plus the debug kernel once it is built.
+KVERS ?= $(shell tools/kernels list) \
+	 $(shell tools/kernels release debug 2>/dev/null)
+
+USER_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror \
+	-Wno-unused-parameter -Wmissing-prototypes -Wshadow \
+	-D_GNU_SOURCE -I$(CURDIR)/uapi -I$(CURDIR)/lib
+
+# The kselftest harness is -Wall clean, as kselftests are built.
+TEST_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Werror -D_GNU_SOURCE \
+	-I$(CURDIR)/uapi -I$(CURDIR)/lib
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/obj/%.o)
+LIB_SO := $(BUILD)/lib/libdmashim.so.$(VERSION)
+LIB_A := $(BUILD)/lib/libdmashim.a
+LIB_PC := $(BUILD)/lib/libdmashim.pc
+
+TOOL_SRCS := $(wildcard tools/dmashim/*.c)
+TOOL := $(BUILD)/bin/dmashim
+
+# The kernel source package provides checkpatch, kernel-doc and the
+# kselftest harness; they are extracted here, never committed.
+KSRC_TARBALL ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.12*.tar.xz)))
+KSRC := $(BUILD)/ksrc
+KSRC_STAMP := $(KSRC)/.extracted
+
+TEST_SRCS := $(filter-out selftests/helpers.c,$(wildcard selftests/*_test.c))
+TESTS := $(TEST_SRCS:selftests/%.c=$(BUILD)/selftests/%)
+
+.PHONY: all deps modules lib tool selftests check lint demo install \
+	modules_install clean FORCE
+
+all: deps modules lib tool selftests
+
+deps:
+	@tools/setup-deps
+
+# ---- kernel module -------------------------------------------------------
+
+# One shadow copy of kernel/ and uapi/ per kernel, so that builds for
+# different kernels never share object files.
+modules: deps
+	@set -e; for kver in $(KVERS); do \
+		tools/build-module "$$kver" "$(BUILD)/kmod/$$kver"; \
+	done
+
+modules_install: modules
+	tools/build-module "$$(uname -r)" "$(BUILD)/kmod/$$(uname -r)" install
+
+# ---- library ---------------------------------------------------------------
+
+lib: $(LIB_SO) $(LIB_A) $(LIB_PC)
+
+$(BUILD)/lib/obj/%.o: lib/%.c lib/*.h uapi/linux/dmashim.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(LIB_SO): $(LIB_OBJS) lib/libdmashim.map
+	$(CC) -shared -o $@ $(LIB_OBJS) -Wl,-soname,libdmashim.so.$(SOVERSION) \
+		-Wl,--version-script=lib/libdmashim.map -Wl,--no-undefined
+	ln -sf libdmashim.so.$(VERSION) $(BUILD)/lib/libdmashim.so.$(SOVERSION)
+	ln -sf libdmashim.so.$(SOVERSION) $(BUILD)/lib/libdmashim.so
+
+$(LIB_A): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LIB_PC): lib/libdmashim.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
+
+# ---- tool ------------------------------------------------------------------
+
+tool: $(TOOL)
+
+$(TOOL): $(TOOL_SRCS) tools/dmashim/*.h lib/libdmashim.h $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $(TOOL_SRCS) -L$(BUILD)/lib -ldmashim \
+		-Wl,-rpath,'$$ORIGIN/../lib'
+
+# ---- selftests -----------------------------------------------------------
+
+selftests: $(TESTS)
+
+$(KSRC_STAMP): $(KSRC_TARBALL)
+	@test -n "$(KSRC_TARBALL)" || { echo "no linux-source tarball: run tools/setup-deps" >&2; exit 1; }
+	@mkdir -p $(KSRC)
+	@echo "  EXTRACT $(notdir $(KSRC_TARBALL)): checkpatch, kernel-doc, kselftest harness"
+	tar -xJf $(KSRC_TARBALL) -C $(KSRC) --strip-components=1 --wildcards \
+		'*/tools/testing/selftests/kselftest.h' \
+		'*/tools/testing/selftests/kselftest_harness.h' \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch' '*/scripts/kernel-doc'
+	touch $@
+
+$(BUILD)/selftests/helpers.o: selftests/helpers.c selftests/helpers.h uapi/linux/dmashim.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(BUILD)/selftests/%: selftests/%.c selftests/helpers.h $(BUILD)/selftests/helpers.o \
+		$(KSRC_STAMP) $(LIB_SO)
+	$(CC) $(TEST_CFLAGS) -I$(KSRC)/tools/testing/selftests -o $@ $< \
+		$(BUILD)/selftests/helpers.o -L$(BUILD)/lib -ldmashim \
+		-Wl,-rpath,'$$ORIGIN/../lib'
+
+# ---- checks, bench, demo -------------------------------------------------
+
+lint: deps $(KSRC_STAMP)
+	@tools/lint $(KVERS)
+
+# The README's test command.  CONFIGS selects bench configurations.
+check:
+	@tools/check $(CONFIGS)
+
+demo: all
+	@tools/bench/demo
+
+# ---- install ---------------------------------------------------------------
+
+install: lib tool
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/linux \
+		$(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(LIB_SO) $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libdmashim.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libdmashim.so.$(SOVERSION)
+	ln -sf libdmashim.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libdmashim.so
+	install -m 644 $(LIB_PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 644 lib/libdmashim.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 uapi/linux/dmashim.h $(DESTDIR)$(PREFIX)/include/linux/
+	install -m 755 $(TOOL) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf $(BUILD)
