@@ -46,11 +46,15 @@ TOOL := $(BUILD)/bin/dmashim
 # The kernel source package provides checkpatch, kernel-doc and the
 # kselftest harness; they are extracted here, never committed.
 KSRC_TARBALL ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.12*.tar.xz)))
+KSRC_VERSION := $(shell dpkg-query -W -f='$${Version}' linux-source-6.12 2>/dev/null)
 KSRC := $(BUILD)/ksrc
-KSRC_STAMP := $(KSRC)/.extracted
+KSRC_STAMP := $(KSRC)/.extracted-$(KSRC_VERSION)
 
-TEST_SRCS := $(filter-out selftests/helpers.c,$(wildcard selftests/*_test.c))
+TEST_SRCS := $(wildcard selftests/*_test.c)
 TESTS := $(TEST_SRCS:selftests/%.c=$(BUILD)/selftests/%)
+HELPER_SRCS := $(filter-out $(TEST_SRCS),$(wildcard selftests/*.c))
+HELPER_OBJS := $(HELPER_SRCS:selftests/%.c=$(BUILD)/selftests/obj/%.o)
+TEST_HELPERS := $(BUILD)/selftests/obj/libhelpers.a
 
 .PHONY: all deps modules lib tool selftests check lint demo install \
 	modules_install clean FORCE
@@ -117,14 +121,19 @@ $(KSRC_STAMP): $(KSRC_TARBALL)
 		'*/scripts/const_structs.checkpatch' '*/scripts/kernel-doc'
 	touch $@
 
-$(BUILD)/selftests/helpers.o: selftests/helpers.c selftests/helpers.h uapi/linux/dmashim.h
+# What the test programs share, one concern per file, as a static library.
+$(BUILD)/selftests/obj/%.o: selftests/%.c selftests/helpers.h uapi/linux/dmashim.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -c -o $@ $<
 
-$(BUILD)/selftests/%: selftests/%.c selftests/helpers.h $(BUILD)/selftests/helpers.o \
+$(TEST_HELPERS): $(HELPER_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/selftests/%: selftests/%.c selftests/helpers.h $(TEST_HELPERS) \
 		$(KSRC_STAMP) $(LIB_SO)
 	$(CC) $(TEST_CFLAGS) -I$(KSRC)/tools/testing/selftests -o $@ $< \
-		$(BUILD)/selftests/helpers.o -L$(BUILD)/lib -ldmashim \
+		$(TEST_HELPERS) -L$(BUILD)/lib -ldmashim \
 		-Wl,-rpath,'$$ORIGIN/../lib'
 
 # ---- checks, bench, demo -------------------------------------------------
