@@ -11,9 +11,12 @@
 #define _DMASHIM_COMPAT_H
 
 #include <linux/device.h>
+#include <linux/dma-buf.h>
+#include <linux/iosys-map.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
 #include <linux/string.h>
+#include <linux/swiotlb.h>
 
 /*
  * driver_override moved from pci_dev and platform_device into struct
@@ -83,5 +86,49 @@ static inline bool dmashim_override_is_other(struct device *dev,
 }
 
 #endif /* DMASHIM_HAVE_DEVICE_DRIVER_OVERRIDE */
+
+/*
+ * dma_buf_vmap() wants the reservation lock held since 6.2, which added
+ * an _unlocked variant for importers that don't hold it; before, it took
+ * the lock it needed itself.
+ */
+#ifdef DMASHIM_HAVE_DMA_BUF_VMAP_UNLOCKED
+static inline int dmashim_dma_buf_vmap(struct dma_buf *dmabuf,
+				       struct iosys_map *map)
+{
+	return dma_buf_vmap_unlocked(dmabuf, map);
+}
+
+static inline void dmashim_dma_buf_vunmap(struct dma_buf *dmabuf,
+					  struct iosys_map *map)
+{
+	dma_buf_vunmap_unlocked(dmabuf, map);
+}
+#else
+static inline int dmashim_dma_buf_vmap(struct dma_buf *dmabuf,
+				       struct iosys_map *map)
+{
+	return dma_buf_vmap(dmabuf, map);
+}
+
+static inline void dmashim_dma_buf_vunmap(struct dma_buf *dmabuf,
+					  struct iosys_map *map)
+{
+	dma_buf_vunmap(dmabuf, map);
+}
+#endif
+
+/* Whether @paddr is in the kernel's swiotlb (is_swiotlb_buffer() < 6.12). */
+#ifdef DMASHIM_HAVE_SWIOTLB_FIND_POOL
+static inline bool dmashim_in_swiotlb(struct device *dev, phys_addr_t paddr)
+{
+	return swiotlb_find_pool(dev, paddr);
+}
+#else
+static inline bool dmashim_in_swiotlb(struct device *dev, phys_addr_t paddr)
+{
+	return is_swiotlb_buffer(dev, paddr);
+}
+#endif
 
 #endif /* _DMASHIM_COMPAT_H */

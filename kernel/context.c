@@ -22,6 +22,7 @@ struct dmashim_ctx *dmashim_ctx_create(void)
 	if (!ctx)
 		return NULL;
 	mutex_init(&ctx->lock);
+	xa_init_flags(&ctx->mappings, XA_FLAGS_ALLOC);
 	ctx->dd = dmashim_dev_default();
 	return ctx;
 }
@@ -32,6 +33,8 @@ struct dmashim_ctx *dmashim_ctx_create(void)
  */
 void dmashim_ctx_destroy(struct dmashim_ctx *ctx)
 {
+	dmashim_unmap_all(ctx);
+	xa_destroy(&ctx->mappings);
 	dmashim_dev_put(ctx->dd);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
@@ -56,7 +59,8 @@ int dmashim_ctx_bind(struct dmashim_ctx *ctx, struct dmashim_bind *bind)
 		return -EINVAL;
 
 	mutex_lock(&ctx->lock);
-	if (ctx->bound) {
+	/* Bound once, and before mapping anything for the default device. */
+	if (ctx->bound || !xa_empty(&ctx->mappings)) {
 		mutex_unlock(&ctx->lock);
 		return -EBUSY;
 	}
@@ -92,6 +96,30 @@ int dmashim_ctx_info(struct dmashim_ctx *ctx, struct dmashim_info *info)
 	ret = dmashim_dev_read_lock(ctx->dd);
 	if (!ret) {
 		ret = dmashim_info_fill(ctx->dd, info);
+		dmashim_dev_read_unlock(ctx->dd);
+	}
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+/**
+ * dmashim_ctx_stats() - DMASHIM_IOCTL_STATS
+ * @ctx: the context
+ * @stats: the request; filled in on success
+ *
+ * Return: 0, -EINVAL for unknown flags, -ENODEV if the device was revoked.
+ */
+int dmashim_ctx_stats(struct dmashim_ctx *ctx, struct dmashim_stats *stats)
+{
+	int ret;
+
+	if (stats->flags)
+		return -EINVAL;
+
+	mutex_lock(&ctx->lock);
+	ret = dmashim_dev_read_lock(ctx->dd);
+	if (!ret) {
+		dmashim_pool_stats(ctx->dd->pool, stats);
 		dmashim_dev_read_unlock(ctx->dd);
 	}
 	mutex_unlock(&ctx->lock);

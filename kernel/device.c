@@ -22,6 +22,7 @@
  */
 
 #include <linux/capability.h>
+#include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
@@ -46,14 +47,79 @@ static struct dmashim_dev *dmashim_dev_alloc(struct device *dev)
 	kref_init(&dd->ref);
 	INIT_LIST_HEAD(&dd->node);
 	init_rwsem(&dd->sem);
+	mutex_init(&dd->users_lock);
+	INIT_LIST_HEAD(&dd->users);
 	dd->dev = get_device(dev);
 	return dd;
 }
 
+/*
+ * The device is set up for DMA, masks included: note whether an IOMMU
+ * translates it and give it its bounce pool.
+ */
+static void dmashim_dev_setup(struct dmashim_dev *dd)
+{
+	dd->translated = dmashim_iommu_translates(dd->dev);
+	dd->pool = dmashim_pool_create(dd->dev, dd->translated);
+	if (!dd->pool)
+		dev_info(dd->dev, "dmashim: no memory within reach for a bounce pool\n");
+	dmashim_debugfs_add_dev(dd);
+}
+
+/* Free what dmashim_dev_setup() set up; nothing uses the device. */
+static void dmashim_dev_teardown(struct dmashim_dev *dd)
+{
+	debugfs_remove(dd->debugfs);
+	dd->debugfs = NULL;
+	dmashim_pool_destroy(dd->dev, dd->pool);
+	dd->pool = NULL;
+}
+
 static void dmashim_dev_free(struct dmashim_dev *dd)
 {
+	mutex_destroy(&dd->users_lock);
 	put_device(dd->dev);
 	kfree(dd);
+}
+
+/**
+ * dmashim_dev_add_user() - note something that uses a device for DMA
+ * @dd: the device, read-locked (dmashim_dev_read_lock())
+ * @user: revoked when the device is
+ */
+void dmashim_dev_add_user(struct dmashim_dev *dd, struct dmashim_user *user)
+{
+	mutex_lock(&dd->users_lock);
+	list_add(&user->node, &dd->users);
+	mutex_unlock(&dd->users_lock);
+}
+
+/**
+ * dmashim_dev_del_user() - forget a user of a device
+ * @dd: the device, read-locked and not revoked
+ * @user: from dmashim_dev_add_user(), or never added
+ */
+void dmashim_dev_del_user(struct dmashim_dev *dd, struct dmashim_user *user)
+{
+	mutex_lock(&dd->users_lock);
+	list_del_init(&user->node);
+	mutex_unlock(&dd->users_lock);
+}
+
+/**
+ * dmashim_dev_limited() - whether a device needs bouncing
+ * @dd: the device
+ *
+ * Return: true if no IOMMU translates the device and its mask (or its
+ * bus) does not reach all of memory.
+ */
+bool dmashim_dev_limited(struct dmashim_dev *dd)
+{
+	struct device *dev = dd->dev;
+
+	return !dd->translated &&
+	       min_not_zero(*dev->dma_mask, dev->bus_dma_limit) <
+	       dma_get_required_mask(dev);
 }
 
 /* kref_put_mutex() calls this with dmashim_devs_lock held; it unlocks. */
@@ -65,12 +131,15 @@ static void dmashim_dev_release(struct kref *ref)
 	mutex_unlock(&dmashim_devs_lock);
 
 	/*
-	 * A revoked device was unbound from dmashim by someone else, and the
-	 * notifier that revoked it may be dropping this last reference under
-	 * the device lock: there is nothing to release then.
+	 * A revoked device was torn down when it was revoked, and unbound
+	 * from dmashim by someone else; the notifier that revoked it may be
+	 * dropping this last reference under the device lock.
 	 */
-	if (dd->claimed && !dd->gone)
-		dmashim_unclaim(dd->dev);
+	if (!dd->gone) {
+		dmashim_dev_teardown(dd);
+		if (dd->claimed)
+			dmashim_unclaim(dd->dev);
+	}
 	dmashim_dev_free(dd);
 }
 
@@ -184,6 +253,7 @@ static struct dmashim_dev *dmashim_dev_create(struct device *dev,
 	if (ret)
 		goto err_unlock;
 
+	dmashim_dev_setup(dd);
 	dmashim_dev_publish(dd);
 	device_unlock(dev);
 	return dd;
@@ -290,6 +360,19 @@ void dmashim_dev_read_unlock(struct dmashim_dev *dd)
 	up_read(&dd->sem);
 }
 
+/* Stop every use of a device for DMA, newest first. */
+static void dmashim_dev_revoke_users(struct dmashim_dev *dd)
+{
+	struct dmashim_user *user, *next;
+
+	mutex_lock(&dd->users_lock);
+	list_for_each_entry_safe(user, next, &dd->users, node) {
+		list_del_init(&user->node);
+		user->revoke(user);
+	}
+	mutex_unlock(&dd->users_lock);
+}
+
 /*
  * The device's driver is about to unbind, dmashim's included.  Revoke
  * before it does: the driver (or the device) is going away and DMA must
@@ -319,6 +402,8 @@ static int dmashim_bus_notify(struct notifier_block *nb,
 
 	down_write(&dd->sem);
 	dd->gone = true;
+	dmashim_dev_revoke_users(dd);
+	dmashim_dev_teardown(dd);
 	up_write(&dd->sem);
 	dev_info(dev, "dmashim: driver unbinding, device revoked\n");
 
@@ -371,6 +456,7 @@ int dmashim_devs_init(void)
 	if (!dmashim_default_dd)
 		return -ENOMEM;
 	dmashim_default_dd->is_default = true;
+	dmashim_dev_setup(dmashim_default_dd);
 	dmashim_dev_publish(dmashim_default_dd);
 
 	ret = bus_register_notifier(&platform_bus_type, &dmashim_platform_nb);

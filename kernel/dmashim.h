@@ -6,16 +6,43 @@
 #define _DMASHIM_H
 
 #include <linux/device.h>
+#include <linux/dma-direction.h>
+#include <linux/iosys-map.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include "compat.h"
 
-struct dmashim_info;
+struct dentry;
+struct dma_buf;
+struct dma_buf_attachment;
+struct dmashim_alloc;
 struct dmashim_bind;
+struct dmashim_info;
+struct dmashim_map;
+struct dmashim_pin;
+struct dmashim_pool;
+struct dmashim_segment;
+struct dmashim_segments;
+struct dmashim_stats;
+struct dmashim_sync;
+struct dmashim_unmap;
+struct sg_table;
+
+/**
+ * struct dmashim_user - something using a device for DMA
+ * @node: entry in the device's list of users
+ * @revoke: stop using the device, now: called with the device's @sem
+ *	held for writing, when its driver unbinds
+ */
+struct dmashim_user {
+	struct list_head node;
+	void (*revoke)(struct dmashim_user *user);
+};
 
 /**
  * struct dmashim_dev - a device dmashim maps memory for
@@ -30,6 +57,11 @@ struct dmashim_bind;
  * @claimed: dmashim became the device's driver to use it; released with
  *	the last reference
  * @is_default: this is the module's own default device
+ * @translated: an IOMMU translates the device's DMA (a DMA domain)
+ * @pool: the device's bounce pool, NULL if it could not be allocated
+ * @users_lock: protects @users
+ * @users: &struct dmashim_user entries: what uses the device for DMA
+ * @debugfs: the device's debugfs directory
  *
  * One exists per struct device in use, shared by every context bound to
  * that device, so that a driver unbind revokes all of them at once.
@@ -42,21 +74,179 @@ struct dmashim_dev {
 	bool gone;
 	bool claimed;
 	bool is_default;
+	bool translated;
+	struct dmashim_pool *pool;
+	struct mutex users_lock;	/* protects @users */
+	struct list_head users;
+	struct dentry *debugfs;
 };
 
 /**
  * struct dmashim_ctx - an open file of /dev/dmashim
  * @dd: the device the context maps for (the default device until bound)
  * @bound: the context was bound to a named device (it binds only once)
+ * @mappings: the context's &struct dmashim_mapping entries, by handle
  */
 struct dmashim_ctx {
-	/** @lock: serialises rebinding against users of @dd */
+	/** @lock: serialises binding and the mapping ioctls */
 	struct mutex lock;
 	struct dmashim_dev *dd;
 	bool bound;
+	struct xarray mappings;
+};
+
+/**
+ * enum dmashim_buf_origin - where a buffer's memory comes from
+ * @DMASHIM_ORIGIN_PAGES: allocated pages, not necessarily contiguous
+ * @DMASHIM_ORIGIN_CONTIGUOUS: one physically contiguous block
+ * @DMASHIM_ORIGIN_COHERENT: dma_alloc_coherent() for a device
+ * @DMASHIM_ORIGIN_PINNED: the user's memory, pinned
+ *
+ * The first three are &enum dmashim_buf_kind values.
+ */
+enum dmashim_buf_origin {
+	DMASHIM_ORIGIN_PAGES,
+	DMASHIM_ORIGIN_CONTIGUOUS,
+	DMASHIM_ORIGIN_COHERENT,
+	DMASHIM_ORIGIN_PINNED,
+};
+
+/**
+ * struct dmashim_buf - memory dmashim exports as a dma-buf
+ * @dmabuf: the dma-buf; its release frees the buffer
+ * @origin: &enum dmashim_buf_origin
+ * @size: bytes (the dma-buf's size)
+ * @sgt: the memory as pages: every byte of the buffer, in order, with
+ *	its first page offset for pinned memory
+ * @pages: every page, in order, for mmap and vmap
+ * @nr_pages: entries in @pages
+ * @writable: devices may write the memory (always, but for memory pinned
+ *	without %DMASHIM_PIN_DEVICE_WRITES)
+ * @lock: protects @attachments, @vaddr, @vmap_count and @dead
+ * @attachments: the buffer's &struct dmashim_attachment entries
+ * @bounced_lock: protects @bounced; taken before @lock
+ * @bounced: dmashim mappings of the buffer that bounce, which CPU access
+ *	through DMA_BUF_IOCTL_SYNC must sync as well
+ * @vaddr: kernel mapping while @vmap_count is not zero
+ * @vmap_count: users of @vaddr
+ * @dead: the memory is gone (a coherent buffer whose device was revoked)
+ * @dd: (coherent) the device the memory was allocated for
+ * @cpu_addr: (coherent) the allocation's kernel address
+ * @dma_addr: (coherent) the allocation's DMA address for @dd
+ * @user: (coherent) revokes the allocation with @dd
+ * @mm: (pinned) whose RLIMIT_MEMLOCK the pages are charged to
+ */
+struct dmashim_buf {
+	struct dma_buf *dmabuf;
+	enum dmashim_buf_origin origin;
+	size_t size;
+	struct sg_table *sgt;
+	struct page **pages;
+	unsigned long nr_pages;
+	bool writable;
+	struct mutex lock;		/* see above */
+	struct list_head attachments;
+	struct mutex bounced_lock;	/* protects @bounced */
+	struct list_head bounced;
+	void *vaddr;
+	unsigned int vmap_count;
+	bool dead;
+	struct dmashim_dev *dd;
+	void *cpu_addr;
+	dma_addr_t dma_addr;
+	struct dmashim_user user;
+	struct mm_struct *mm;
+};
+
+/**
+ * enum dmashim_piece_kind - how a piece of a mapping reaches the device
+ * @DMASHIM_PIECE_ATTACHED: a DMA segment of the buffer's dma-buf
+ *	attachment, mapped by the exporter
+ * @DMASHIM_PIECE_MAPPED: pages of a dmashim buffer mapped by dmashim
+ *	itself with dma_map_page()
+ * @DMASHIM_PIECE_BOUNCED: a copy in the device's bounce pool
+ * @DMASHIM_PIECE_COHERENT: a coherent buffer on its own device: mapped
+ *	already, nothing to sync
+ */
+enum dmashim_piece_kind {
+	DMASHIM_PIECE_ATTACHED,
+	DMASHIM_PIECE_MAPPED,
+	DMASHIM_PIECE_BOUNCED,
+	DMASHIM_PIECE_COHERENT,
+};
+
+/**
+ * struct dmashim_piece - a byte range of a mapping and its device address
+ * @offset: first byte, in the buffer
+ * @length: bytes
+ * @dma: device address of the first byte
+ * @kind: &enum dmashim_piece_kind
+ * @slot: (bounced) first pool slot
+ * @nr_slots: (bounced) pool slots held
+ */
+struct dmashim_piece {
+	u64 offset;
+	u64 length;
+	dma_addr_t dma;
+	u32 kind;
+	u32 slot;
+	u32 nr_slots;
+};
+
+/**
+ * struct dmashim_mapping - a buffer mapped for a context's device
+ * @id: handle, unique in the system (debugfs names it)
+ * @ctx: the context that made it
+ * @ctx_node: entry in @ctx's mappings
+ * @buf_node: (bounced dmashim buffers) entry in the buffer's @bounced
+ * @dd: the device, referenced
+ * @dmabuf: the buffer, referenced
+ * @buf: the dmashim buffer behind @dmabuf, NULL for a foreign dma-buf
+ * @attach: the attachment, NULL for a foreign buffer that bounces
+ * @sgt: the attachment's mapping, if the exporter mapped it
+ * @vmap: (bounced foreign buffers) the buffer's kernel mapping
+ * @vmapped: @vmap is set
+ * @dir: DMA direction
+ * @length: bytes mapped
+ * @mapped_flags: &enum dmashim_mapped_flags (without ADDRS_HIDDEN)
+ * @pieces: how each byte range reaches the device, in buffer order
+ * @nr_pieces: entries in @pieces
+ * @segs: @pieces split at the device's segment size and boundary
+ * @nr_segs: entries in @segs
+ * @user: revokes the mapping with @dd
+ * @live: the mapping was set up completely: the device may have written
+ * @dead: the DMA side was torn down (unmapped, or the device revoked)
+ * @debugfs: the mapping's debugfs directory
+ */
+struct dmashim_mapping {
+	u32 id;
+	struct dmashim_ctx *ctx;
+	struct list_head ctx_node;
+	struct list_head buf_node;
+	struct dmashim_dev *dd;
+	struct dma_buf *dmabuf;
+	struct dmashim_buf *buf;
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+	struct iosys_map vmap;
+	bool vmapped;
+	enum dma_data_direction dir;
+	u64 length;
+	u32 mapped_flags;
+	struct dmashim_piece *pieces;
+	unsigned int nr_pieces;
+	struct dmashim_segment *segs;
+	unsigned int nr_segs;
+	struct dmashim_user user;
+	bool live;
+	bool dead;
+	struct dentry *debugfs;
 };
 
 /* device.c */
+void dmashim_dev_add_user(struct dmashim_dev *dd, struct dmashim_user *user);
+void dmashim_dev_del_user(struct dmashim_dev *dd, struct dmashim_user *user);
+bool dmashim_dev_limited(struct dmashim_dev *dd);
 int dmashim_devs_init(void);
 void dmashim_devs_exit(void);
 struct dmashim_dev *dmashim_dev_default(void);
@@ -83,9 +273,73 @@ struct dmashim_ctx *dmashim_ctx_create(void);
 void dmashim_ctx_destroy(struct dmashim_ctx *ctx);
 int dmashim_ctx_bind(struct dmashim_ctx *ctx, struct dmashim_bind *bind);
 int dmashim_ctx_info(struct dmashim_ctx *ctx, struct dmashim_info *info);
+int dmashim_ctx_stats(struct dmashim_ctx *ctx, struct dmashim_stats *stats);
 
 /* info.c */
 int dmashim_info_fill(struct dmashim_dev *dd, struct dmashim_info *info);
+bool dmashim_iommu_translates(struct device *dev);
+
+/* buffer.c */
+int dmashim_buf_alloc(struct dmashim_ctx *ctx, struct dmashim_alloc *alloc);
+struct dmashim_buf *dmashim_buf_create(enum dmashim_buf_origin origin,
+				       size_t size);
+void dmashim_buf_destroy(struct dmashim_buf *buf);
+int dmashim_buf_check_length(u64 length);
+int dmashim_buf_copy(struct dmashim_buf *buf, u64 offset, void *to,
+		     const void *from, size_t len);
+bool dmashim_buf_coherent_for(struct dmashim_buf *buf, struct device *dev);
+
+/* pin.c */
+int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin);
+void dmashim_pin_release(struct dmashim_buf *buf);
+
+/* dmabuf.c */
+struct dmashim_buf *dmashim_dmabuf_to_buf(struct dma_buf *dmabuf);
+int dmashim_dmabuf_export(struct dmashim_buf *buf, u32 fd_flags);
+bool dmashim_fd_flags_valid(u32 fd_flags);
+
+/* bounce.c */
+struct dmashim_pool *dmashim_pool_create(struct device *dev, bool translated);
+void dmashim_pool_destroy(struct device *dev, struct dmashim_pool *pool);
+int dmashim_pool_get(struct dmashim_pool *pool, u64 length,
+		     unsigned int head, struct dmashim_piece *piece);
+void dmashim_pool_put(struct dmashim_pool *pool, struct dmashim_piece *piece);
+void *dmashim_pool_vaddr(struct dmashim_pool *pool,
+			 const struct dmashim_piece *piece);
+void dmashim_pool_count(struct dmashim_pool *pool, bool to_device, u64 bytes);
+void dmashim_pool_count_mapping(struct dmashim_pool *pool);
+void dmashim_pool_stats(struct dmashim_pool *pool,
+			struct dmashim_stats *stats);
+
+/* mapping.c */
+int dmashim_map(struct dmashim_ctx *ctx, struct dmashim_map *map);
+int dmashim_unmap(struct dmashim_ctx *ctx, struct dmashim_unmap *unmap);
+int dmashim_segments(struct dmashim_ctx *ctx, struct dmashim_segments *segs);
+void dmashim_unmap_all(struct dmashim_ctx *ctx);
+struct dmashim_mapping *dmashim_mapping_find(struct dmashim_ctx *ctx,
+					     u64 handle);
+struct dmashim_piece *dmashim_piece_at(struct dmashim_mapping *map,
+				       u64 offset);
+
+/* Whether @p, from dmashim_piece_at() on, still holds bytes before @end. */
+static inline bool dmashim_piece_before(struct dmashim_mapping *map,
+					struct dmashim_piece *p, u64 end)
+{
+	return p < map->pieces + map->nr_pieces && p->offset < end;
+}
+
+/* sync.c */
+int dmashim_sync(struct dmashim_ctx *ctx, struct dmashim_sync *sync);
+int dmashim_mapping_sync(struct dmashim_mapping *map, u64 offset,
+			 u64 length, enum dma_data_direction dir, bool for_cpu);
+int dmashim_bounce(struct dmashim_mapping *map, u64 offset, u64 length,
+		   bool to_device);
+
+/* debugfs.c */
+void dmashim_debugfs_init(void);
+void dmashim_debugfs_exit(void);
+void dmashim_debugfs_add_dev(struct dmashim_dev *dd);
+void dmashim_debugfs_add_mapping(struct dmashim_mapping *map);
 
 /* ioctl.c */
 long dmashim_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

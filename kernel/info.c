@@ -30,6 +30,21 @@ static u32 dmashim_domain_kind(struct iommu_domain *domain)
 	}
 }
 
+/**
+ * dmashim_iommu_translates() - whether the DMA API maps through an IOMMU
+ * @dev: a device set up for DMA
+ *
+ * Return: true if the device's default domain translates (DMA or DMA-FQ):
+ * its DMA addresses are IOVAs, and it reaches any memory.
+ */
+bool dmashim_iommu_translates(struct device *dev)
+{
+	u32 kind = dmashim_domain_kind(iommu_get_domain_for_dev(dev));
+
+	return kind == DMASHIM_IOMMU_DMA_STRICT ||
+	       kind == DMASHIM_IOMMU_DMA_LAZY;
+}
+
 static void dmashim_info_iommu(struct device *dev, struct dmashim_info *info)
 {
 	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
@@ -43,8 +58,7 @@ static void dmashim_info_iommu(struct device *dev, struct dmashim_info *info)
 		iommu_group_put(group);
 	}
 
-	if (info->iommu_domain != DMASHIM_IOMMU_DMA_STRICT &&
-	    info->iommu_domain != DMASHIM_IOMMU_DMA_LAZY)
+	if (!dmashim_iommu_translates(dev))
 		return;
 	info->dev_flags |= DMASHIM_DEV_IOMMU;
 	info->iova_start = domain->geometry.aperture_start;

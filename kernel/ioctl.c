@@ -21,6 +21,13 @@
 union dmashim_ioctl_buf {
 	struct dmashim_info info;
 	struct dmashim_bind bind;
+	struct dmashim_alloc alloc;
+	struct dmashim_pin pin;
+	struct dmashim_map map;
+	struct dmashim_unmap unmap;
+	struct dmashim_segments segments;
+	struct dmashim_sync sync;
+	struct dmashim_stats stats;
 };
 
 struct dmashim_ioctl_op {
@@ -41,6 +48,48 @@ static int dmashim_cmd_bind(struct dmashim_ctx *ctx,
 	return dmashim_ctx_bind(ctx, &buf->bind);
 }
 
+static int dmashim_cmd_alloc(struct dmashim_ctx *ctx,
+			     union dmashim_ioctl_buf *buf)
+{
+	return dmashim_buf_alloc(ctx, &buf->alloc);
+}
+
+static int dmashim_cmd_pin(struct dmashim_ctx *ctx,
+			   union dmashim_ioctl_buf *buf)
+{
+	return dmashim_pin(ctx, &buf->pin);
+}
+
+static int dmashim_cmd_map(struct dmashim_ctx *ctx,
+			   union dmashim_ioctl_buf *buf)
+{
+	return dmashim_map(ctx, &buf->map);
+}
+
+static int dmashim_cmd_unmap(struct dmashim_ctx *ctx,
+			     union dmashim_ioctl_buf *buf)
+{
+	return dmashim_unmap(ctx, &buf->unmap);
+}
+
+static int dmashim_cmd_segments(struct dmashim_ctx *ctx,
+				union dmashim_ioctl_buf *buf)
+{
+	return dmashim_segments(ctx, &buf->segments);
+}
+
+static int dmashim_cmd_sync(struct dmashim_ctx *ctx,
+			    union dmashim_ioctl_buf *buf)
+{
+	return dmashim_sync(ctx, &buf->sync);
+}
+
+static int dmashim_cmd_stats(struct dmashim_ctx *ctx,
+			     union dmashim_ioctl_buf *buf)
+{
+	return dmashim_ctx_stats(ctx, &buf->stats);
+}
+
 #define DMASHIM_OP(_nr, _fn, _struct, _last)				\
 	[_nr] = {							\
 		.size = sizeof(_struct),				\
@@ -53,6 +102,19 @@ static const struct dmashim_ioctl_op dmashim_ops[] = {
 		   driver),
 	DMASHIM_OP(DMASHIM_CMD_BIND, dmashim_cmd_bind, struct dmashim_bind,
 		   device),
+	DMASHIM_OP(DMASHIM_CMD_ALLOC, dmashim_cmd_alloc, struct dmashim_alloc,
+		   __reserved),
+	DMASHIM_OP(DMASHIM_CMD_PIN, dmashim_cmd_pin, struct dmashim_pin, fd),
+	DMASHIM_OP(DMASHIM_CMD_MAP, dmashim_cmd_map, struct dmashim_map,
+		   length),
+	DMASHIM_OP(DMASHIM_CMD_UNMAP, dmashim_cmd_unmap, struct dmashim_unmap,
+		   handle),
+	DMASHIM_OP(DMASHIM_CMD_SEGMENTS, dmashim_cmd_segments,
+		   struct dmashim_segments, __reserved),
+	DMASHIM_OP(DMASHIM_CMD_SYNC, dmashim_cmd_sync, struct dmashim_sync,
+		   __reserved),
+	DMASHIM_OP(DMASHIM_CMD_STATS, dmashim_cmd_stats, struct dmashim_stats,
+		   failures),
 };
 
 /**

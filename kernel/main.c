@@ -54,9 +54,10 @@ static int __init dmashim_init(void)
 {
 	int ret;
 
+	dmashim_debugfs_init();
 	ret = dmashim_claim_init();
 	if (ret)
-		return ret;
+		goto err_debugfs;
 	ret = dmashim_default_init(default_dma_bits);
 	if (ret)
 		goto err_claim;
@@ -74,6 +75,8 @@ err_default:
 	dmashim_default_exit();
 err_claim:
 	dmashim_claim_exit();
+err_debugfs:
+	dmashim_debugfs_exit();
 	return ret;
 }
 
@@ -83,6 +86,7 @@ static void __exit dmashim_exit(void)
 	dmashim_devs_exit();
 	dmashim_default_exit();
 	dmashim_claim_exit();
+	dmashim_debugfs_exit();
 }
 
 module_init(dmashim_init);
@@ -90,3 +94,4 @@ module_exit(dmashim_exit);
 
 MODULE_DESCRIPTION("DMA mapping and IOMMU shim for userspace");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmashim - buffers: DMASHIM_IOCTL_ALLOC and the memory behind a buffer
+ *
+ * Three kinds of allocated memory (pinned user memory is in pin.c):
+ *
+ * pages       order-8, then order-4, then order-0 blocks (1 MiB, 64 KiB,
+ *             4 KiB), largest first as the system DMA-BUF heap does, so an
+ *             IOMMU can use large pages.  Blocks are split into ordinary
+ *             pages: mmap inserts them one by one, which gives the normal
+ *             page mappings get_user_pages() needs.
+ * contiguous  one block, for devices without scatter-gather.
+ * coherent    dma_alloc_coherent() for the context's device.
+ *
+ * All are zeroed, charged to the caller's memory cgroup, and allocated
+ * without invoking the OOM killer: a request that does not fit fails
+ * with -ENOMEM and leaves nothing behind.
+ */
+
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/log2.h>
+#include <linux/fcntl.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/scatterlist.h>
+#include <linux/sched/signal.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include <linux/dmashim.h>
+#include "dmashim.h"
+
+/* Block sizes for the pages kind, largest first. */
+static const unsigned int dmashim_page_orders[] = {
+	ilog2(SZ_1M) - PAGE_SHIFT, ilog2(SZ_64K) - PAGE_SHIFT, 0,
+};
+
+#define DMASHIM_CONTIG_MAX	SZ_4M
+#define DMASHIM_GFP		(__GFP_ZERO | __GFP_ACCOUNT | __GFP_NOWARN | \
+				 __GFP_RETRY_MAYFAIL)
+
+/**
+ * dmashim_buf_check_length() - validate a buffer length from userspace
+ * @length: bytes asked for
+ *
+ * Return: 0, -EINVAL for 0, -EOVERFLOW if it does not round up to pages,
+ * -EFBIG if it is more than half of RAM.
+ */
+int dmashim_buf_check_length(u64 length)
+{
+	if (!length)
+		return -EINVAL;
+	if (length > U64_MAX - PAGE_SIZE + 1 || PAGE_ALIGN(length) > SIZE_MAX)
+		return -EOVERFLOW;
+	if (PAGE_ALIGN(length) >> PAGE_SHIFT > totalram_pages() / 2)
+		return -EFBIG;
+	return 0;
+}
+
+/**
+ * dmashim_buf_create() - a buffer object without memory yet
+ * @origin: where its memory will come from
+ * @size: its size in bytes
+ *
+ * Return: the buffer, or NULL if out of memory.
+ */
+struct dmashim_buf *dmashim_buf_create(enum dmashim_buf_origin origin,
+				       size_t size)
+{
+	struct dmashim_buf *buf;
+
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return NULL;
+	buf->sgt = kzalloc(sizeof(*buf->sgt), GFP_KERNEL);
+	if (!buf->sgt) {
+		kfree(buf);
+		return NULL;
+	}
+	buf->origin = origin;
+	buf->size = size;
+	buf->writable = true;
+	mutex_init(&buf->lock);
+	INIT_LIST_HEAD(&buf->attachments);
+	mutex_init(&buf->bounced_lock);
+	INIT_LIST_HEAD(&buf->bounced);
+	return buf;
+}
+
+static void dmashim_free_pages(struct dmashim_buf *buf, unsigned long nr)
+{
+	while (nr--)
+		__free_page(buf->pages[nr]);
+}
+
+/* Fill buf->pages from blocks of the given orders, largest first. */
+static int dmashim_alloc_blocks(struct dmashim_buf *buf, gfp_t gfp,
+				const unsigned int *orders, unsigned int n)
+{
+	unsigned long done = 0, i;
+	struct page *page = NULL;
+	unsigned int k;
+
+	while (done < buf->nr_pages) {
+		for (k = 0; k < n; k++) {
+			if (done + (1UL << orders[k]) > buf->nr_pages)
+				continue;
+			/* Large blocks are a bonus: don't work hard for them. */
+			page = alloc_pages(gfp | (orders[k] ? __GFP_NORETRY : 0),
+					   orders[k]);
+			if (page)
+				break;
+		}
+		if (!page)
+			goto err;
+		split_page(page, orders[k]);
+		for (i = 0; i < 1UL << orders[k]; i++)
+			buf->pages[done++] = page + i;
+		page = NULL;
+		if (fatal_signal_pending(current))
+			goto err;
+		cond_resched();
+	}
+	return 0;
+
+err:
+	dmashim_free_pages(buf, done);
+	return fatal_signal_pending(current) ? -EINTR : -ENOMEM;
+}
+
+/* One block of the smallest order that holds the buffer; the rest freed. */
+static int dmashim_alloc_contiguous(struct dmashim_buf *buf, gfp_t gfp)
+{
+	unsigned int order = get_order(buf->size);
+	struct page *page;
+	unsigned long i;
+
+	page = alloc_pages(gfp, order);
+	if (!page)
+		return -ENOMEM;
+	split_page(page, order);
+	for (i = 0; i < 1UL << order; i++) {
+		if (i < buf->nr_pages)
+			buf->pages[i] = page + i;
+		else
+			__free_page(page + i);
+	}
+	return 0;
+}
+
+static int dmashim_alloc_coherent(struct dmashim_buf *buf,
+				  struct dmashim_dev *dd)
+{
+	int ret;
+
+	buf->cpu_addr = dma_alloc_coherent(dd->dev, buf->size, &buf->dma_addr,
+					   GFP_KERNEL | __GFP_NOWARN);
+	if (!buf->cpu_addr)
+		return -ENOMEM;
+	ret = dma_get_sgtable(dd->dev, buf->sgt, buf->cpu_addr, buf->dma_addr,
+			      buf->size);
+	if (ret) {
+		dma_free_coherent(dd->dev, buf->size, buf->cpu_addr,
+				  buf->dma_addr);
+		return ret;
+	}
+	kref_get(&dd->ref);
+	buf->dd = dd;
+	dmashim_dev_add_user(dd, &buf->user);
+	return 0;
+}
+
+/*
+ * The device of a coherent buffer is going away: its memory goes with it.
+ * CPU mappings are zapped (later accesses fault with SIGBUS); every other
+ * use of the memory checks @dead under @lock.
+ */
+static void dmashim_coherent_revoke(struct dmashim_user *user)
+{
+	struct dmashim_buf *buf = container_of(user, struct dmashim_buf, user);
+
+	mutex_lock(&buf->lock);
+	buf->dead = true;
+	unmap_mapping_range(buf->dmabuf->file->f_mapping, 0, 0, 1);
+	sg_free_table(buf->sgt);
+	dma_free_coherent(buf->dd->dev, buf->size, buf->cpu_addr,
+			  buf->dma_addr);
+	mutex_unlock(&buf->lock);
+}
+
+/* Pages and contiguous buffers: the zone the context's device prefers. */
+static gfp_t dmashim_buf_gfp(struct dmashim_dev *dd)
+{
+	struct device *dev = dd->dev;
+
+	/* Within 32 bits, a device without IOMMU needs fewer bounces. */
+	if (!dd->translated && dev->dma_mask &&
+	    *dev->dma_mask <= DMA_BIT_MASK(32))
+		return GFP_DMA32 | GFP_KERNEL | DMASHIM_GFP;
+	return GFP_HIGHUSER | DMASHIM_GFP;
+}
+
+static int dmashim_buf_fill(struct dmashim_buf *buf, struct dmashim_dev *dd)
+{
+	int ret;
+
+	if (buf->origin == DMASHIM_ORIGIN_COHERENT) {
+		buf->user.revoke = dmashim_coherent_revoke;
+		return dmashim_alloc_coherent(buf, dd);
+	}
+
+	buf->nr_pages = buf->size >> PAGE_SHIFT;
+	buf->pages = kvmalloc_array(buf->nr_pages, sizeof(*buf->pages),
+				    GFP_KERNEL);
+	if (!buf->pages)
+		return -ENOMEM;
+	if (buf->origin == DMASHIM_ORIGIN_CONTIGUOUS)
+		ret = dmashim_alloc_contiguous(buf, dmashim_buf_gfp(dd));
+	else
+		ret = dmashim_alloc_blocks(buf, dmashim_buf_gfp(dd),
+					   dmashim_page_orders,
+					   ARRAY_SIZE(dmashim_page_orders));
+	if (ret)
+		goto err_pages;
+
+	ret = sg_alloc_table_from_pages(buf->sgt, buf->pages, buf->nr_pages,
+					0, buf->size, GFP_KERNEL);
+	if (ret)
+		goto err_free;
+	return 0;
+
+err_free:
+	dmashim_free_pages(buf, buf->nr_pages);
+err_pages:
+	kvfree(buf->pages);
+	buf->pages = NULL;
+	return ret;
+}
+
+/**
+ * dmashim_buf_destroy() - free a buffer and its memory
+ * @buf: the buffer; its dma-buf, if it had one, is released
+ */
+void dmashim_buf_destroy(struct dmashim_buf *buf)
+{
+	switch (buf->origin) {
+	case DMASHIM_ORIGIN_COHERENT:
+		if (!buf->dd)
+			break;
+		/* The revocation of its device may have freed it already. */
+		down_read(&buf->dd->sem);
+		if (!buf->dd->gone) {
+			dmashim_dev_del_user(buf->dd, &buf->user);
+			sg_free_table(buf->sgt);
+			dma_free_coherent(buf->dd->dev, buf->size,
+					  buf->cpu_addr, buf->dma_addr);
+		}
+		up_read(&buf->dd->sem);
+		dmashim_dev_put(buf->dd);
+		break;
+	case DMASHIM_ORIGIN_PINNED:
+		dmashim_pin_release(buf);
+		break;
+	default:
+		if (!buf->pages)
+			break;
+		sg_free_table(buf->sgt);
+		dmashim_free_pages(buf, buf->nr_pages);
+		kvfree(buf->pages);
+		break;
+	}
+	mutex_destroy(&buf->bounced_lock);
+	mutex_destroy(&buf->lock);
+	kfree(buf->sgt);
+	kfree(buf);
+}
+
+/**
+ * dmashim_buf_alloc() - DMASHIM_IOCTL_ALLOC
+ * @ctx: the context; coherent memory is allocated for its device
+ * @alloc: the request; @length and @fd are filled in on success
+ *
+ * Return: 0 or a negative errno, as documented for &struct dmashim_alloc.
+ */
+int dmashim_buf_alloc(struct dmashim_ctx *ctx, struct dmashim_alloc *alloc)
+{
+	static const enum dmashim_buf_origin origins[] = {
+		[DMASHIM_BUF_PAGES] = DMASHIM_ORIGIN_PAGES,
+		[DMASHIM_BUF_CONTIGUOUS] = DMASHIM_ORIGIN_CONTIGUOUS,
+		[DMASHIM_BUF_COHERENT] = DMASHIM_ORIGIN_COHERENT,
+	};
+	struct dmashim_buf *buf;
+	struct dmashim_dev *dd;
+	int ret, fd;
+
+	if (alloc->flags || alloc->__reserved ||
+	    alloc->kind >= ARRAY_SIZE(origins) ||
+	    !dmashim_fd_flags_valid(alloc->fd_flags))
+		return -EINVAL;
+	ret = dmashim_buf_check_length(alloc->length);
+	if (ret)
+		return ret;
+	if (alloc->kind == DMASHIM_BUF_CONTIGUOUS &&
+	    alloc->length > DMASHIM_CONTIG_MAX)
+		return -EFBIG;
+
+	buf = dmashim_buf_create(origins[alloc->kind],
+				 PAGE_ALIGN(alloc->length));
+	if (!buf)
+		return -ENOMEM;
+
+	mutex_lock(&ctx->lock);
+	dd = ctx->dd;
+	ret = dmashim_dev_read_lock(dd);
+	if (!ret) {
+		ret = dmashim_buf_fill(buf, dd);
+		dmashim_dev_read_unlock(dd);
+	}
+	mutex_unlock(&ctx->lock);
+	if (ret) {
+		dmashim_buf_destroy(buf);
+		return ret;
+	}
+
+	fd = dmashim_dmabuf_export(buf, alloc->fd_flags);
+	if (fd < 0)
+		return fd;
+	alloc->length = buf->size;
+	alloc->fd = fd;
+	return 0;
+}
+
+/**
+ * dmashim_buf_coherent_for() - whether a buffer is coherent memory of a
+ *	device
+ * @buf: a dmashim buffer, or NULL
+ * @dev: the device
+ *
+ * Return: true if @buf was allocated with dma_alloc_coherent() for @dev,
+ * which therefore has it mapped already.
+ */
+bool dmashim_buf_coherent_for(struct dmashim_buf *buf, struct device *dev)
+{
+	return buf && buf->origin == DMASHIM_ORIGIN_COHERENT &&
+	       buf->dd->dev == dev;
+}
+
+/**
+ * dmashim_buf_copy() - copy between a buffer's bytes and kernel memory
+ * @buf: the buffer
+ * @offset: first byte in the buffer
+ * @to: where to copy the buffer's bytes to, or NULL
+ * @from: where to copy the buffer's new bytes from, if @to is NULL
+ * @len: bytes
+ *
+ * Return: 0, or -ENODEV if the buffer's memory is gone.
+ */
+int dmashim_buf_copy(struct dmashim_buf *buf, u64 offset, void *to,
+		     const void *from, size_t len)
+{
+	struct scatterlist *sgl = buf->sgt->sgl;
+	unsigned int nents = buf->sgt->orig_nents;
+	size_t done;
+
+	mutex_lock(&buf->lock);
+	if (buf->dead) {
+		mutex_unlock(&buf->lock);
+		return -ENODEV;
+	}
+	if (to)
+		done = sg_pcopy_to_buffer(sgl, nents, to, len, offset);
+	else
+		done = sg_pcopy_from_buffer(sgl, nents, from, len, offset);
+	mutex_unlock(&buf->lock);
+	return WARN_ON(done != len) ? -EIO : 0;
+}

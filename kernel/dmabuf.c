@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmashim - the dma-buf exporter: every dmashim buffer is a dma-buf
+ *
+ * Each attachment gets its own copy of the buffer's page table, mapped
+ * for the attaching device with dma_map_sgtable().  A coherent buffer
+ * attached by the device it was allocated for is mapped already: that
+ * attachment gets the coherent DMA address as its one segment.
+ *
+ * CPU access through DMA_BUF_IOCTL_SYNC syncs every mapped attachment in
+ * the direction it was mapped with, and the buffer's dmashim mappings
+ * that bounce (which have no attachment mapping of their own).
+ */
+
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/fcntl.h>
+#include <linux/iosys-map.h>
+#include <linux/mm.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include <linux/dmashim.h>
+#include "dmashim.h"
+
+/**
+ * struct dmashim_attachment - an attachment of a dmashim buffer
+ * @node: entry in the buffer's @attachments
+ * @dev: the attached device
+ * @sgt: the buffer's pages, mapped for @dev while @mapped
+ * @dir: direction of the mapping, while @mapped
+ * @mapped: @sgt is mapped for @dev
+ * @coherent: a coherent buffer on its own device: @sgt holds the
+ *	coherent DMA address and is never mapped or synced
+ */
+struct dmashim_attachment {
+	struct list_head node;
+	struct device *dev;
+	struct sg_table sgt;
+	enum dma_data_direction dir;
+	bool mapped;
+	bool coherent;
+};
+
+static const struct dma_buf_ops dmashim_dmabuf_ops;
+
+/**
+ * dmashim_dmabuf_to_buf() - the dmashim buffer behind a dma-buf
+ * @dmabuf: any dma-buf
+ *
+ * Return: the buffer, or NULL if dmashim did not export @dmabuf.
+ */
+struct dmashim_buf *dmashim_dmabuf_to_buf(struct dma_buf *dmabuf)
+{
+	return dmabuf->ops == &dmashim_dmabuf_ops ? dmabuf->priv : NULL;
+}
+
+/* The longest entry of @src at @done that @dev takes in one segment. */
+static unsigned int dmashim_entry_chunk(struct scatterlist *s,
+					unsigned int done, unsigned int max_seg,
+					u64 boundary)
+{
+	u64 phys = sg_phys(s) + done, room = boundary - (phys & boundary);
+	unsigned int len = min(s->length - done, max_seg);
+
+	return room < len - 1 ? room + 1 : len;
+}
+
+/*
+ * A copy of the buffer's page table for one attachment, its entries cut
+ * to what the attaching device takes: its segment size and boundary, and
+ * the largest single mapping (swiotlb's slot limit when it bounces).
+ */
+static int dmashim_copy_sgt(struct sg_table *dst, struct sg_table *src,
+			    struct device *dev)
+{
+	unsigned int max_seg = max_t(size_t, PAGE_SIZE,
+				     rounddown(min_t(size_t,
+						     dma_get_max_seg_size(dev),
+						     dma_max_mapping_size(dev)),
+					       PAGE_SIZE));
+	u64 boundary = dma_get_seg_boundary(dev);
+	unsigned int i, done, len, n = 0;
+	struct scatterlist *s, *d;
+	int ret;
+
+	for_each_sgtable_sg(src, s, i)
+		for (done = 0; done < s->length; done += len, n++)
+			len = dmashim_entry_chunk(s, done, max_seg, boundary);
+
+	ret = sg_alloc_table(dst, n, GFP_KERNEL);
+	if (ret)
+		return ret;
+	d = dst->sgl;
+	for_each_sgtable_sg(src, s, i) {
+		for (done = 0; done < s->length; done += len) {
+			len = dmashim_entry_chunk(s, done, max_seg, boundary);
+			sg_set_page(d, nth_page(sg_page(s),
+						(s->offset + done) >> PAGE_SHIFT),
+				    len, offset_in_page(s->offset + done));
+			d = sg_next(d);
+		}
+	}
+	return 0;
+}
+
+static int dmashim_attach(struct dma_buf *dmabuf,
+			  struct dma_buf_attachment *attach)
+{
+	struct dmashim_buf *buf = dmabuf->priv;
+	struct dmashim_attachment *a;
+	int ret;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	a->dev = attach->dev;
+
+	mutex_lock(&buf->lock);
+	if (buf->dead) {
+		ret = -ENODEV;
+		goto err;
+	}
+	ret = dmashim_copy_sgt(&a->sgt, buf->sgt, attach->dev);
+	if (ret)
+		goto err;
+	if (dmashim_buf_coherent_for(buf, attach->dev)) {
+		a->coherent = true;
+		a->sgt.nents = 1;
+		sg_dma_address(a->sgt.sgl) = buf->dma_addr;
+		sg_dma_len(a->sgt.sgl) = buf->size;
+	}
+	list_add(&a->node, &buf->attachments);
+	mutex_unlock(&buf->lock);
+	attach->priv = a;
+	return 0;
+
+err:
+	mutex_unlock(&buf->lock);
+	kfree(a);
+	return ret;
+}
+
+static void dmashim_detach(struct dma_buf *dmabuf,
+			   struct dma_buf_attachment *attach)
+{
+	struct dmashim_buf *buf = dmabuf->priv;
+	struct dmashim_attachment *a = attach->priv;
+
+	mutex_lock(&buf->lock);
+	list_del(&a->node);
+	mutex_unlock(&buf->lock);
+	sg_free_table(&a->sgt);
+	kfree(a);
+}
+
+/* Memory pinned read-only must never be written by a device. */
+static bool dmashim_dir_allowed(struct dmashim_buf *buf,
+				enum dma_data_direction dir)
+{
+	return buf->origin != DMASHIM_ORIGIN_PINNED || buf->writable ||
+	       dir == DMA_TO_DEVICE;
+}
+
+static struct sg_table *dmashim_map_dma_buf(struct dma_buf_attachment *attach,
+					    enum dma_data_direction dir)
+{
+	struct dmashim_buf *buf = attach->dmabuf->priv;
+	struct dmashim_attachment *a = attach->priv;
+	int ret = 0;
+
+	if (!dmashim_dir_allowed(buf, dir))
+		return ERR_PTR(-EACCES);
+
+	mutex_lock(&buf->lock);
+	if (buf->dead)
+		ret = -ENODEV;
+	else if (a->mapped)
+		ret = -EBUSY;
+	else if (!a->coherent)
+		ret = dma_map_sgtable(attach->dev, &a->sgt, dir, 0);
+	if (!ret) {
+		a->mapped = true;
+		a->dir = dir;
+	}
+	mutex_unlock(&buf->lock);
+	return ret ? ERR_PTR(ret) : &a->sgt;
+}
+
+static void dmashim_unmap_dma_buf(struct dma_buf_attachment *attach,
+				  struct sg_table *sgt,
+				  enum dma_data_direction dir)
+{
+	struct dmashim_buf *buf = attach->dmabuf->priv;
+	struct dmashim_attachment *a = attach->priv;
+
+	mutex_lock(&buf->lock);
+	if (!a->coherent)
+		dma_unmap_sgtable(attach->dev, sgt, dir, 0);
+	a->mapped = false;
+	mutex_unlock(&buf->lock);
+}
+
+/* Sync every mapping of the buffer for the CPU, or for the devices. */
+static int dmashim_cpu_access(struct dmashim_buf *buf, bool for_cpu)
+{
+	struct dmashim_attachment *a;
+	struct dmashim_mapping *map;
+	int ret = 0, err;
+
+	mutex_lock(&buf->lock);
+	if (buf->dead) {
+		mutex_unlock(&buf->lock);
+		return -ENODEV;
+	}
+	list_for_each_entry(a, &buf->attachments, node) {
+		if (!a->mapped || a->coherent)
+			continue;
+		if (for_cpu)
+			dma_sync_sgtable_for_cpu(a->dev, &a->sgt, a->dir);
+		else
+			dma_sync_sgtable_for_device(a->dev, &a->sgt, a->dir);
+	}
+	mutex_unlock(&buf->lock);
+
+	/*
+	 * Bounced mappings copy through the buffer, which takes @lock: walk
+	 * them under the list's own protection instead.
+	 */
+	mutex_lock(&buf->bounced_lock);
+	list_for_each_entry(map, &buf->bounced, buf_node) {
+		err = dmashim_mapping_sync(map, 0, map->length, map->dir,
+					   for_cpu);
+		ret = ret ?: err;
+	}
+	mutex_unlock(&buf->bounced_lock);
+	return ret;
+}
+
+static int dmashim_begin_cpu_access(struct dma_buf *dmabuf,
+				    enum dma_data_direction dir)
+{
+	return dmashim_cpu_access(dmabuf->priv, true);
+}
+
+static int dmashim_end_cpu_access(struct dma_buf *dmabuf,
+				  enum dma_data_direction dir)
+{
+	return dmashim_cpu_access(dmabuf->priv, false);
+}
+
+static int dmashim_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
+{
+	struct dmashim_buf *buf = dmabuf->priv;
+	int ret;
+
+	switch (buf->origin) {
+	case DMASHIM_ORIGIN_PINNED:
+		/* The memory is its owner's, mapped already. */
+		return -ENODEV;
+	case DMASHIM_ORIGIN_COHERENT:
+		mutex_lock(&buf->lock);
+		ret = buf->dead ? -ENODEV :
+		      dma_mmap_coherent(buf->dd->dev, vma, buf->cpu_addr,
+					buf->dma_addr, buf->size);
+		mutex_unlock(&buf->lock);
+		return ret;
+	default:
+		/* Ordinary pages: get_user_pages() accepts the mapping. */
+		return vm_map_pages(vma, buf->pages, buf->nr_pages);
+	}
+}
+
+static int dmashim_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct dmashim_buf *buf = dmabuf->priv;
+	int ret = 0;
+
+	mutex_lock(&buf->lock);
+	if (buf->dead) {
+		ret = -ENODEV;
+	} else if (!buf->vmap_count) {
+		if (buf->origin == DMASHIM_ORIGIN_COHERENT)
+			buf->vaddr = buf->cpu_addr;
+		else
+			buf->vaddr = vmap(buf->pages, buf->nr_pages, VM_MAP,
+					  PAGE_KERNEL);
+		if (!buf->vaddr)
+			ret = -ENOMEM;
+	}
+	if (!ret) {
+		buf->vmap_count++;
+		/* Pinned memory need not start at a page boundary. */
+		iosys_map_set_vaddr(map, buf->vaddr + buf->sgt->sgl->offset);
+	}
+	mutex_unlock(&buf->lock);
+	return ret;
+}
+
+static void dmashim_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct dmashim_buf *buf = dmabuf->priv;
+
+	mutex_lock(&buf->lock);
+	if (!--buf->vmap_count) {
+		if (buf->origin != DMASHIM_ORIGIN_COHERENT)
+			vunmap(buf->vaddr);
+		buf->vaddr = NULL;
+	}
+	mutex_unlock(&buf->lock);
+}
+
+static void dmashim_release(struct dma_buf *dmabuf)
+{
+	dmashim_buf_destroy(dmabuf->priv);
+}
+
+static const struct dma_buf_ops dmashim_dmabuf_ops = {
+	.attach = dmashim_attach,
+	.detach = dmashim_detach,
+	.map_dma_buf = dmashim_map_dma_buf,
+	.unmap_dma_buf = dmashim_unmap_dma_buf,
+	.begin_cpu_access = dmashim_begin_cpu_access,
+	.end_cpu_access = dmashim_end_cpu_access,
+	.mmap = dmashim_mmap,
+	.vmap = dmashim_vmap,
+	.vunmap = dmashim_vunmap,
+	.release = dmashim_release,
+};
+
+/**
+ * dmashim_fd_flags_valid() - check the file flags asked for a buffer
+ * @fd_flags: O_CLOEXEC and an access mode, as for DMA-BUF heaps
+ *
+ * Return: true if dmashim_dmabuf_export() accepts them.
+ */
+bool dmashim_fd_flags_valid(u32 fd_flags)
+{
+	return !(fd_flags & ~(O_CLOEXEC | O_ACCMODE)) &&
+	       (fd_flags & O_ACCMODE) != O_ACCMODE;
+}
+
+/**
+ * dmashim_dmabuf_export() - export a buffer as a dma-buf and open it
+ * @buf: a buffer with its memory
+ * @fd_flags: valid file flags (dmashim_fd_flags_valid())
+ *
+ * On success the dma-buf owns @buf: its release frees it.  On failure
+ * @buf is freed.
+ *
+ * Return: a file descriptor for the dma-buf, or a negative errno.
+ */
+int dmashim_dmabuf_export(struct dmashim_buf *buf, u32 fd_flags)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(info);
+	struct dma_buf *dmabuf;
+	int fd;
+
+	info.ops = &dmashim_dmabuf_ops;
+	info.size = buf->size;
+	info.flags = fd_flags;
+	info.priv = buf;
+	dmabuf = dma_buf_export(&info);
+	if (IS_ERR(dmabuf)) {
+		dmashim_buf_destroy(buf);
+		return PTR_ERR(dmabuf);
+	}
+	buf->dmabuf = dmabuf;
+
+	fd = dma_buf_fd(dmabuf, fd_flags);
+	if (fd < 0)
+		dma_buf_put(dmabuf);
+	return fd;
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmashim - DMASHIM_IOCTL_PIN: the caller's own memory as a buffer
+ *
+ * The pages are pinned long-term, as RDMA and VFIO pin them: FOLL_LONGTERM
+ * migrates them out of ZONE_MOVABLE and CMA first, and a fork() copies
+ * them for the child instead of sharing them copy-on-write, so the device
+ * keeps seeing the parent's memory.  They are charged to the caller's
+ * RLIMIT_MEMLOCK, as VFIO charges them, until the buffer's last reference
+ * goes.  The buffer covers exactly the bytes asked for: its page table
+ * starts at the first byte's offset in its page.
+ */
+
+#include <linux/fcntl.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+
+#include <linux/dmashim.h>
+#include "dmashim.h"
+
+static int dmashim_pin_pages(struct dmashim_buf *buf, unsigned long start,
+			     unsigned int gup_flags)
+{
+	unsigned long done = 0;
+	int n;
+
+	while (done < buf->nr_pages) {
+		n = pin_user_pages_fast(start + (done << PAGE_SHIFT),
+					min_t(unsigned long, buf->nr_pages - done,
+					      INT_MAX >> PAGE_SHIFT),
+					gup_flags, buf->pages + done);
+		if (n <= 0) {
+			unpin_user_pages(buf->pages, done);
+			return n ? n : -EFAULT;
+		}
+		done += n;
+	}
+	return 0;
+}
+
+/**
+ * dmashim_pin() - DMASHIM_IOCTL_PIN
+ * @ctx: the context
+ * @pin: the request; @fd is filled in on success
+ *
+ * Return: 0 or a negative errno, as documented for &struct dmashim_pin.
+ */
+int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin)
+{
+	unsigned int gup_flags = FOLL_LONGTERM;
+	struct dmashim_buf *buf;
+	unsigned long first;
+	int ret;
+
+	if (pin->flags & ~DMASHIM_PIN_DEVICE_WRITES ||
+	    !dmashim_fd_flags_valid(pin->fd_flags))
+		return -EINVAL;
+	if (!pin->length || pin->addr + pin->length < pin->addr)
+		return -EINVAL;
+	ret = dmashim_buf_check_length(pin->length);
+	if (ret)
+		return ret;
+
+	buf = dmashim_buf_create(DMASHIM_ORIGIN_PINNED, pin->length);
+	if (!buf)
+		return -ENOMEM;
+	first = pin->addr & PAGE_MASK;
+	buf->nr_pages = (PAGE_ALIGN(pin->addr + pin->length) - first) >>
+			PAGE_SHIFT;
+	buf->writable = pin->flags & DMASHIM_PIN_DEVICE_WRITES;
+	if (buf->writable)
+		gup_flags |= FOLL_WRITE;
+
+	buf->pages = kvmalloc_array(buf->nr_pages, sizeof(*buf->pages),
+				    GFP_KERNEL);
+	if (!buf->pages) {
+		ret = -ENOMEM;
+		goto err_buf;
+	}
+	ret = account_locked_vm(current->mm, buf->nr_pages, true);
+	if (ret)
+		goto err_pages;
+	ret = dmashim_pin_pages(buf, first, gup_flags);
+	if (ret)
+		goto err_account;
+	ret = sg_alloc_table_from_pages(buf->sgt, buf->pages, buf->nr_pages,
+					offset_in_page(pin->addr), pin->length,
+					GFP_KERNEL);
+	if (ret)
+		goto err_unpin;
+	buf->mm = current->mm;
+	mmgrab(buf->mm);
+
+	ret = dmashim_dmabuf_export(buf, pin->fd_flags);
+	if (ret < 0)
+		return ret;
+	pin->fd = ret;
+	return 0;
+
+err_unpin:
+	unpin_user_pages(buf->pages, buf->nr_pages);
+err_account:
+	account_locked_vm(current->mm, buf->nr_pages, false);
+err_pages:
+	kvfree(buf->pages);
+	buf->pages = NULL;
+err_buf:
+	dmashim_buf_destroy(buf);
+	return ret;
+}
+
+/**
+ * dmashim_pin_release() - unpin a pinned buffer's pages and uncharge them
+ * @buf: a pinned buffer, going away
+ *
+ * Works after the process that pinned the memory has exited: the charge
+ * goes back to its mm, kept alive by mmgrab() for that.
+ */
+void dmashim_pin_release(struct dmashim_buf *buf)
+{
+	if (!buf->mm)
+		return;
+	sg_free_table(buf->sgt);
+	unpin_user_pages(buf->pages, buf->nr_pages);
+	account_locked_vm(buf->mm, buf->nr_pages, false);
+	mmdrop(buf->mm);
+	kvfree(buf->pages);
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmashim - moving a mapping between CPU and device: DMASHIM_IOCTL_SYNC
+ * and the bounce copies
+ *
+ * Pieces the DMA layer mapped are synced with dma_sync_single_range_*();
+ * bounced pieces are copied, with swiotlb's rules: into the pool when the
+ * device takes a range over for a transfer it reads (to-device or
+ * bidirectional), out of it when the CPU takes a range back after one the
+ * device wrote (from-device or bidirectional).
+ */
+
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/iosys-map.h>
+
+#include <linux/dmashim.h>
+#include "dmashim.h"
+
+/* Copy bytes [@offset, @offset + @len) of a foreign buffer. */
+static int dmashim_foreign_copy(struct dmashim_mapping *map, u64 offset,
+				void *slot, size_t len, bool to_device)
+{
+	/* The CPU reads the buffer for the device, writes it for the CPU. */
+	enum dma_data_direction cpu = to_device ? DMA_FROM_DEVICE :
+						  DMA_TO_DEVICE;
+	int ret;
+
+	ret = dma_buf_begin_cpu_access(map->dmabuf, cpu);
+	if (ret)
+		return ret;
+	if (to_device)
+		iosys_map_memcpy_from(slot, &map->vmap, offset, len);
+	else
+		iosys_map_memcpy_to(&map->vmap, offset, slot, len);
+	return dma_buf_end_cpu_access(map->dmabuf, cpu);
+}
+
+static int dmashim_bounce_piece(struct dmashim_mapping *map,
+				struct dmashim_piece *p, u64 offset, u64 len,
+				bool to_device)
+{
+	void *slot = dmashim_pool_vaddr(map->dd->pool, p) +
+		     (offset - p->offset);
+	int ret;
+
+	if (!map->buf)
+		ret = dmashim_foreign_copy(map, offset, slot, len, to_device);
+	else if (to_device)
+		ret = dmashim_buf_copy(map->buf, offset, slot, NULL, len);
+	else
+		ret = dmashim_buf_copy(map->buf, offset, NULL, slot, len);
+	if (!ret)
+		dmashim_pool_count(map->dd->pool, to_device, len);
+	return ret;
+}
+
+/**
+ * dmashim_bounce() - copy a range of a mapping through its bounce pieces
+ * @map: the mapping
+ * @offset: first byte, in the buffer
+ * @length: bytes
+ * @to_device: from the buffer into the pool, or back
+ *
+ * Return: 0, or the first error (-ENODEV: the buffer's memory is gone).
+ */
+int dmashim_bounce(struct dmashim_mapping *map, u64 offset, u64 length,
+		   bool to_device)
+{
+	u64 end = offset + length, s, e;
+	struct dmashim_piece *p;
+	int ret;
+
+	for (p = dmashim_piece_at(map, offset); dmashim_piece_before(map, p, end);
+	     p++) {
+		if (p->kind != DMASHIM_PIECE_BOUNCED)
+			continue;
+		s = max(offset, p->offset);
+		e = min(end, p->offset + p->length);
+		ret = dmashim_bounce_piece(map, p, s, e - s, to_device);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * dmashim_mapping_sync() - sync a range of a mapping
+ * @map: a live mapping; its device is read-locked, or its buffer's
+ *	@bounced_lock held
+ * @offset: first byte, in the buffer
+ * @length: bytes
+ * @dir: direction of the transfer the sync is for
+ * @for_cpu: for the CPU (dma_sync_*_for_cpu), or for the device
+ *
+ * Return: 0, or the first error of a bounce copy.
+ */
+int dmashim_mapping_sync(struct dmashim_mapping *map, u64 offset,
+			 u64 length, enum dma_data_direction dir, bool for_cpu)
+{
+	struct device *dev = map->dd->dev;
+	u64 end = offset + length, s, e;
+	struct dmashim_piece *p;
+	int ret = 0;
+
+	for (p = dmashim_piece_at(map, offset); dmashim_piece_before(map, p, end);
+	     p++) {
+		s = max(offset, p->offset);
+		e = min(end, p->offset + p->length);
+		switch (p->kind) {
+		case DMASHIM_PIECE_ATTACHED:
+		case DMASHIM_PIECE_MAPPED:
+			if (for_cpu)
+				dma_sync_single_range_for_cpu(dev, p->dma,
+							      s - p->offset,
+							      e - s, dir);
+			else
+				dma_sync_single_range_for_device(dev, p->dma,
+								 s - p->offset,
+								 e - s, dir);
+			break;
+		case DMASHIM_PIECE_BOUNCED:
+			if (for_cpu && dir != DMA_TO_DEVICE)
+				ret = dmashim_bounce_piece(map, p, s, e - s,
+							   false);
+			else if (!for_cpu && dir != DMA_FROM_DEVICE)
+				ret = dmashim_bounce_piece(map, p, s, e - s,
+							   true);
+			break;
+		default:
+			/* Coherent memory needs no syncing. */
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * dmashim_sync() - DMASHIM_IOCTL_SYNC
+ * @ctx: the context
+ * @req: the request
+ *
+ * Return: 0 or a negative errno, as documented for &struct dmashim_sync.
+ */
+int dmashim_sync(struct dmashim_ctx *ctx, struct dmashim_sync *req)
+{
+	bool for_cpu = req->flags == DMASHIM_SYNC_FOR_CPU;
+	struct dmashim_mapping *map;
+	int ret;
+
+	if (req->__reserved || req->dir > DMASHIM_DIR_FROM_DEVICE ||
+	    (req->flags != DMASHIM_SYNC_FOR_CPU &&
+	     req->flags != DMASHIM_SYNC_FOR_DEVICE))
+		return -EINVAL;
+	if (!req->length || req->offset + req->length < req->offset)
+		return -EINVAL;
+
+	mutex_lock(&ctx->lock);
+	map = dmashim_mapping_find(ctx, req->handle);
+	if (!map) {
+		ret = -ENOENT;
+		goto out;
+	}
+	/* As the DMA API: a mapping's own direction, or any if it has both. */
+	if (req->offset + req->length > map->length ||
+	    (map->dir != DMA_BIDIRECTIONAL && req->dir != map->dir)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = dmashim_dev_read_lock(map->dd);
+	if (ret)
+		goto out;
+	ret = map->dead ? -ENODEV :
+	      dmashim_mapping_sync(map, req->offset, req->length,
+				   (enum dma_data_direction)req->dir, for_cpu);
+	dmashim_dev_read_unlock(map->dd);
+out:
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
