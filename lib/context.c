@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* libdmashim - contexts: opening, binding and describing a device */
+/*
+ * libdmashim - contexts: opening, binding, describing a device and its
+ * bounce pool
+ */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,6 +78,14 @@ DMASHIM_EXPORT int dmashim_info(struct dmashim_ctx *ctx,
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
 	return dmashim_ioctl(ctx->fd, DMASHIM_IOCTL_INFO, info);
+}
+
+DMASHIM_EXPORT int dmashim_stats(struct dmashim_ctx *ctx,
+				 struct dmashim_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	stats->size = sizeof(*stats);
+	return dmashim_ioctl(ctx->fd, DMASHIM_IOCTL_STATS, stats);
 }
 
 DMASHIM_EXPORT const char *dmashim_iommu_domain_name(unsigned int iommu_domain)

@@ -3,12 +3,40 @@
 #ifndef LIBDMASHIM_INTERNAL_H
 #define LIBDMASHIM_INTERNAL_H
 
+#include <stdbool.h>
+
 #include "libdmashim.h"
 
 #define DMASHIM_EXPORT __attribute__((visibility("default")))
 
 struct dmashim_ctx {
 	int fd;
+};
+
+/*
+ * A buffer: its dma-buf fd, its size, its CPU mapping once
+ * dmashim_buf_mmap() made one (NULL before), and whether it is memory
+ * dmashim_buf_pin() pinned (which has no CPU mapping of its own).
+ */
+struct dmashim_buf {
+	int fd;
+	size_t size;
+	void *addr;
+	bool pinned;
+};
+
+/*
+ * A mapping: the context it was made in (it must not outlive it), its
+ * handle and direction, what the kernel reported, and every segment.
+ */
+struct dmashim_mapping {
+	struct dmashim_ctx *ctx;
+	unsigned long long handle;
+	size_t length;
+	unsigned int dir;
+	unsigned int mapped_flags;
+	unsigned int nr_segments;
+	struct dmashim_segment segments[];
 };
 
 /* ioctl() on a dmashim struct; returns 0 or -errno. */

@@ -5,8 +5,7 @@
  * Every function that can fail returns 0 (or a non-negative value) on
  * success and a negative errno on failure; errno itself is left alone.
  * Objects are opaque and owned by the caller, who frees them with the
- * matching close/free call.  See Documentation/library.rst and the man
- * pages in lib/man/.
+ * matching close/free call.  See Documentation/library.rst.
  */
 #ifndef LIBDMASHIM_H
 #define LIBDMASHIM_H
@@ -61,6 +60,144 @@ int dmashim_info(struct dmashim_ctx *ctx, struct dmashim_info *info);
 
 /** dmashim_iommu_domain_name() - "none", "identity", "dma-strict", ... */
 const char *dmashim_iommu_domain_name(unsigned int iommu_domain);
+
+/**
+ * dmashim_stats() - the bounce pool counters of the context's device
+ * @ctx: the context
+ * @stats: filled in
+ */
+int dmashim_stats(struct dmashim_ctx *ctx, struct dmashim_stats *stats);
+
+/* ---- Buffers ------------------------------------------------------------ */
+
+/** A buffer: a dma-buf file descriptor, its size and its CPU mapping. */
+struct dmashim_buf;
+
+/**
+ * dmashim_buf_alloc() - allocate a buffer (DMASHIM_IOCTL_ALLOC)
+ * @ctx: the context; coherent buffers are allocated for its device
+ * @length: bytes; rounded up to pages
+ * @kind: DMASHIM_BUF_PAGES, DMASHIM_BUF_CONTIGUOUS or DMASHIM_BUF_COHERENT
+ * @fd_flags: O_CLOEXEC | access mode (0 means O_RDWR | O_CLOEXEC)
+ * @bufp: receives the buffer
+ */
+int dmashim_buf_alloc(struct dmashim_ctx *ctx, size_t length,
+		      unsigned int kind, unsigned int fd_flags,
+		      struct dmashim_buf **bufp);
+
+/**
+ * dmashim_buf_pin() - wrap the caller's memory as a buffer
+ *	(DMASHIM_IOCTL_PIN)
+ * @ctx: the context
+ * @addr: start of the memory, any alignment
+ * @length: bytes
+ * @flags: DMASHIM_PIN_DEVICE_WRITES if devices may write it
+ * @bufp: receives the buffer, whose file is O_RDWR | O_CLOEXEC
+ *
+ * The buffer cannot be mmap()ed: dmashim_buf_mmap() fails with -ENODEV.
+ */
+int dmashim_buf_pin(struct dmashim_ctx *ctx, void *addr, size_t length,
+		    unsigned int flags, struct dmashim_buf **bufp);
+
+/**
+ * dmashim_buf_import() - wrap any dma-buf fd (another process's buffer,
+ *	vgem, udmabuf, a DMA-BUF heap's) as a buffer
+ * @fd: the dma-buf; the buffer takes it over and closes it when freed
+ * @bufp: receives the buffer
+ *
+ * Return: 0, or -EBADF if @fd is not a dma-buf (@fd is then still the
+ * caller's).
+ */
+int dmashim_buf_import(int fd, struct dmashim_buf **bufp);
+
+/** dmashim_buf_free() - unmap from the CPU and close; NULL is ignored */
+void dmashim_buf_free(struct dmashim_buf *buf);
+
+/** dmashim_buf_fd() - the buffer's dma-buf file descriptor */
+int dmashim_buf_fd(const struct dmashim_buf *buf);
+
+/** dmashim_buf_size() - the buffer's size in bytes */
+size_t dmashim_buf_size(const struct dmashim_buf *buf);
+
+/**
+ * dmashim_buf_mmap() - the buffer's CPU mapping, made on first use
+ * @buf: the buffer
+ * @addrp: receives the address; the mapping lasts until
+ *	dmashim_buf_free()
+ *
+ * Writable unless the buffer's file is read-only.  Return: 0 or a
+ * negative errno (-ENODEV for buffers from dmashim_buf_pin(), which are
+ * the caller's memory already).
+ */
+int dmashim_buf_mmap(struct dmashim_buf *buf, void **addrp);
+
+/**
+ * dmashim_buf_cpu_begin() - DMA_BUF_IOCTL_SYNC start: before the CPU
+ *	touches the mapping
+ * @buf: the buffer
+ * @access: DMA_BUF_SYNC_READ, DMA_BUF_SYNC_WRITE or DMA_BUF_SYNC_RW
+ */
+int dmashim_buf_cpu_begin(struct dmashim_buf *buf, unsigned int access);
+
+/** dmashim_buf_cpu_end() - DMA_BUF_IOCTL_SYNC end: the CPU is done */
+int dmashim_buf_cpu_end(struct dmashim_buf *buf, unsigned int access);
+
+/* ---- Mappings ------------------------------------------------------------ */
+
+/** A mapping of a buffer for a context's device. */
+struct dmashim_mapping;
+
+/**
+ * dmashim_map() - map a dma-buf for the context's device (DMASHIM_IOCTL_MAP)
+ * @ctx: the context
+ * @buf_fd: any dma-buf fd (dmashim_buf_fd(), or a foreign one)
+ * @dir: DMASHIM_DIR_*
+ * @flags: DMASHIM_MAP_* flags
+ * @mapp: receives the mapping, with all its segments read
+ *
+ * The mapping holds a reference to the buffer, so @buf_fd may be closed.
+ * It belongs to @ctx: free it with dmashim_unmap() before dmashim_close().
+ */
+int dmashim_map(struct dmashim_ctx *ctx, int buf_fd, unsigned int dir,
+		unsigned int flags, struct dmashim_mapping **mapp);
+
+/**
+ * dmashim_unmap() - unmap and free a mapping; NULL is ignored
+ *
+ * Return: 0, or the error of DMASHIM_IOCTL_UNMAP (the object is freed
+ * regardless).
+ */
+int dmashim_unmap(struct dmashim_mapping *map);
+
+/** dmashim_mapping_handle() - the kernel's handle of the mapping */
+unsigned long long dmashim_mapping_handle(const struct dmashim_mapping *map);
+
+/** dmashim_mapping_length() - bytes mapped */
+size_t dmashim_mapping_length(const struct dmashim_mapping *map);
+
+/** dmashim_mapping_flags() - DMASHIM_MAPPED_* flags */
+unsigned int dmashim_mapping_flags(const struct dmashim_mapping *map);
+
+/** dmashim_mapping_nr_segments() - number of segments */
+unsigned int dmashim_mapping_nr_segments(const struct dmashim_mapping *map);
+
+/** dmashim_mapping_segment() - segment @i, NULL if out of range */
+const struct dmashim_segment *
+dmashim_mapping_segment(const struct dmashim_mapping *map, unsigned int i);
+
+/**
+ * dmashim_sync_for_cpu() - give a range to the CPU (DMASHIM_IOCTL_SYNC),
+ *	in the mapping's direction
+ * @map: the mapping
+ * @offset: first byte
+ * @length: bytes; 0 means to the end of the mapping
+ */
+int dmashim_sync_for_cpu(struct dmashim_mapping *map, size_t offset,
+			 size_t length);
+
+/** dmashim_sync_for_device() - give a range to the device */
+int dmashim_sync_for_device(struct dmashim_mapping *map, size_t offset,
+			    size_t length);
 
 #ifdef __cplusplus
 }

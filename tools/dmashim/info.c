@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* dmashim info - describe a device as dmashim sees it */
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include <libdmashim.h>
 #include "cmds.h"
@@ -145,56 +143,27 @@ static void usage(FILE *f)
 int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "dma-bits", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+		DEV_OPTIONS,
+		JSON_OPTION,
 		{ 0 }
 	};
-	const char *device = NULL;
+	struct dev_opts dev = { 0 };
 	struct dmashim_info info;
 	struct dmashim_ctx *ctx;
-	unsigned long dma_bits = 0;
-	char *end;
-	int json = 0, opt, ret;
+	int ret;
 
-	while ((opt = getopt_long(argc, argv, "d:b:jh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			device = optarg;
-			break;
-		case 'b':
-			dma_bits = strtoul(optarg, &end, 0);
-			if (*end || !*optarg || dma_bits > 64) {
-				fprintf(stderr,
-					"dmashim: --dma-bits: '%s' is not 0..64\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
+	ret = parse_options(argc, argv, DEV_SHORT_OPTIONS "j", opts, &dev, NULL,
+			    NULL, usage);
+	if (ret >= 0)
+		return ret;
 
-	if (open_bound(&ctx, device, dma_bits))
+	if (open_bound(&ctx, dev.device, dev.dma_bits))
 		return 1;
 	ret = dmashim_info(ctx, &info);
 	dmashim_close(ctx);
 	if (ret)
 		return fail("info", ret);
-	if (json)
+	if (dev.json)
 		print_json(&info);
 	else
 		print_text(&info);

@@ -14,6 +14,10 @@
 
 static const struct cmd cmds[] = {
 	{ "info", "describe a device as dmashim sees it", cmd_info },
+	{ "alloc", "allocate a buffer, fill it through its CPU mapping",
+	  cmd_alloc },
+	{ "map", "map a buffer for a device, show its segments", cmd_map },
+	{ "bench", "time mappings and syncs (\"bench map\")", cmd_bench },
 };
 
 int fail(const char *what, int err)
