@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -217,6 +218,64 @@ TEST_F(ctx, read_only_struct)
 	ASSERT_EQ(0, mprotect(info, page, PROT_READ));
 	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, DMASHIM_IOCTL_INFO, info));
 	munmap(info, page);
+}
+
+/* The structs of buffers, mappings and the pool follow the same rules. */
+TEST_F(ctx, sizes_of_every_struct)
+{
+	static const struct {
+		unsigned long request;
+		unsigned int size;
+		const char *name;
+	} ioctls[] = {
+		{ DMASHIM_IOCTL_ALLOC, sizeof(struct dmashim_alloc), "alloc" },
+		{ DMASHIM_IOCTL_PIN, sizeof(struct dmashim_pin), "pin" },
+		{ DMASHIM_IOCTL_MAP, sizeof(struct dmashim_map), "map" },
+		{ DMASHIM_IOCTL_UNMAP, sizeof(struct dmashim_unmap), "unmap" },
+		{ DMASHIM_IOCTL_SEGMENTS, sizeof(struct dmashim_segments),
+		  "segments" },
+		{ DMASHIM_IOCTL_SYNC, sizeof(struct dmashim_sync), "sync" },
+		{ DMASHIM_IOCTL_STATS, sizeof(struct dmashim_stats), "stats" },
+	};
+	long page = sysconf(_SC_PAGESIZE);
+	__u32 *buf = calloc(1, 2 * page);
+	size_t i;
+
+	ASSERT_NE(NULL, buf);
+	for (i = 0; i < ARRAY_SIZE(ioctls); i++) {
+		unsigned long request = ioctls[i].request;
+		unsigned int sizes[] = { 0, 8, ioctls[i].size - 1, page + 1 };
+		size_t j;
+
+		for (j = 0; j < ARRAY_SIZE(sizes); j++) {
+			memset(buf, 0, 2 * page);
+			buf[0] = sizes[j];
+			EXPECT_EQ(-EINVAL, ioctl_errno(self->fd, request, buf))
+				TH_LOG("%s, size %u", ioctls[i].name, sizes[j]);
+		}
+		/* A field this kernel does not know. */
+		memset(buf, 0, 2 * page);
+		buf[0] = ioctls[i].size + 8;
+		((unsigned char *)buf)[ioctls[i].size + 7] = 1;
+		EXPECT_EQ(-E2BIG, ioctl_errno(self->fd, request, buf))
+			TH_LOG("%s", ioctls[i].name);
+	}
+	free(buf);
+}
+
+/* A longer struct with a zero tail works; nothing is written past ours. */
+TEST_F(ctx, stats_long_size_zero_tail)
+{
+	unsigned char buf[sizeof(struct dmashim_stats) + 64];
+	struct dmashim_stats *st = (struct dmashim_stats *)buf;
+	size_t i;
+
+	memset(buf, 0, sizeof(buf));
+	st->size = sizeof(buf);
+	ASSERT_EQ(0, ioctl_errno(self->fd, DMASHIM_IOCTL_STATS, buf));
+	EXPECT_LT(0, st->pool_bytes);
+	for (i = sizeof(*st); i < sizeof(buf); i++)
+		ASSERT_EQ(0, buf[i]);
 }
 
 TEST_HARNESS_MAIN

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,16 +18,6 @@
 #include "helpers.h"
 
 #define MASK(bits) ((bits) == 64 ? UINT64_MAX : (1ULL << (bits)) - 1)
-
-/* Skip unless the edu device exists and no driver owns it. */
-#define REQUIRE_FREE_EDU()						\
-	do {								\
-		if (!edu_addr())					\
-			SKIP(return, "no edu device (run under the QEMU bench)"); \
-		if (pci_driver_of(edu_addr())[0])			\
-			SKIP(return, "edu is driven by %s",		\
-			     pci_driver_of(edu_addr()));		\
-	} while (0)
 
 FIXTURE(ctx) {
 	int fd;
@@ -221,7 +212,7 @@ TEST_F(ctx, bind_twice)
 TEST_F(ctx, bind_claim_needs_cap_sys_admin)
 {
 	REQUIRE_FREE_EDU();
-	ASSERT_EQ(0, drop_cap_sys_admin());
+	ASSERT_EQ(0, drop_cap(CAP_SYS_ADMIN));
 	EXPECT_EQ(-EPERM, ctx_bind(self->fd, edu_bind_name(), 28, 0));
 	EXPECT_STREQ("", pci_driver_of(edu_addr()));
 	/* Binding needs no capability when nothing is claimed. */

@@ -5,27 +5,193 @@
  * The bench (tools/bench) tells the tests what to expect through the
  * environment: DMASHIM_EXPECT_IOMMU is "none", "identity", "strict" or
  * "lazy" for how the edu device's DMA is translated in this configuration.
+ *
+ * Mappings are checked against the device's view of them, which dmashim
+ * shows in debugfs: for mapping H, DMASHIM_DEBUGFS/mappings/H/device_view
+ * reads and writes what the device reads and writes at each buffer offset
+ * (through the IOMMU, or the bus address, or the bounce pool), and
+ * .../check says whether every segment leads to the buffer's own pages.
  */
 #ifndef DMASHIM_SELFTEST_HELPERS_H
 #define DMASHIM_SELFTEST_HELPERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/dmashim.h>
 
 #define DMASHIM_DEV_PATH "/dev/dmashim"
+#define DMASHIM_DEBUGFS "/sys/kernel/debug/dmashim"
 
 /* QEMU's edu device. */
 #define EDU_VENDOR 0x1234
 #define EDU_DEVICE 0x11e8
+#define EDU_DMA_BITS 28
+
+#define KiB(n) ((n) * 1024ULL)
+#define MiB(n) ((n) * 1024ULL * 1024)
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 /* open(/dev/dmashim, O_RDWR | O_CLOEXEC); returns fd or -errno. */
 int ctx_open(void);
+
+/*
+ * A context bound to @device ("default" or a bind name) with @dma_bits;
+ * returns its fd or -errno.
+ */
+int ctx_open_bound(const char *device, unsigned int dma_bits);
 
 /* Raw ioctls with a full-size struct; return 0 or -errno. */
 int ctx_bind(int fd, const char *device, unsigned int dma_bits,
 	     unsigned int flags);
 int ctx_info(int fd, struct dmashim_info *info);
+int ctx_stats(int fd, struct dmashim_stats *stats);
 int ioctl_errno(int fd, unsigned long request, void *arg);
+
+/*
+ * DMASHIM_IOCTL_ALLOC: returns the buffer's fd or -errno; @rounded, if not
+ * NULL, receives the buffer's size.
+ */
+int buf_alloc(int ctx, __u64 length, __u32 kind, __u32 fd_flags,
+	      __u64 *rounded);
+
+/* DMASHIM_IOCTL_PIN, O_RDWR | O_CLOEXEC: returns the fd or -errno. */
+int buf_pin(int ctx, const void *addr, __u64 length, __u32 flags);
+
+/* Buffer kinds: dmashim's DMASHIM_BUF_* and pinned anonymous memory. */
+#define KIND_PINNED 3
+#define NR_KINDS 4
+
+/* "pages", "contiguous", "coherent" or "pinned". */
+const char *kind_name(unsigned int kind);
+
+/* A buffer of any kind and its CPU view. */
+struct buffer {
+	int fd;
+	unsigned char *cpu;	/* the buffer's mmap, or the pinned memory */
+	size_t len;		/* bytes of the buffer */
+	size_t cpu_len;		/* bytes mmap()ed at @cpu */
+};
+
+/*
+ * Allocate (DMASHIM_BUF_*) or pin (KIND_PINNED, pinned for device writes
+ * at a page offset of 64 bytes) a buffer of @len bytes and map it for the
+ * CPU; 0 or -errno.
+ */
+int buffer_get(int ctx, unsigned int kind, size_t len, struct buffer *b);
+void buffer_put(struct buffer *b);
+
+/* A mapping, with every one of its segments. */
+struct mapping {
+	__u64 handle;
+	__u64 length;
+	__u32 mapped_flags;
+	__u32 nr_segments;
+	struct dmashim_segment *segs;
+};
+
+/*
+ * DMASHIM_IOCTL_MAP with room for a few segments, then
+ * DMASHIM_IOCTL_SEGMENTS for the rest; 0 or -errno.  The segments are
+ * freed with mapping_free(), after unmapping.
+ */
+int map_buf(int ctx, int buf_fd, __u32 dir, __u32 flags, struct mapping *m);
+void mapping_free(struct mapping *m);
+
+/*
+ * What is wrong with mapping @m of buffer @b (of @kind), made with
+ * @map_flags for the device @info describes, or "" if nothing: its length
+ * and segments against the device's limits, mask and IOMMU aperture, and
+ * whether it bounced against what the configuration says.
+ */
+const char *mapping_problem(const struct mapping *m,
+			    const struct dmashim_info *info,
+			    const struct buffer *b, unsigned int kind,
+			    __u32 map_flags);
+
+/* DMASHIM_IOCTL_UNMAP and DMASHIM_IOCTL_SYNC; 0 or -errno. */
+int ctx_unmap(int ctx, __u64 handle);
+int ctx_sync(int ctx, __u64 handle, __u32 flags, __u64 offset, __u64 length,
+	     __u32 dir);
+
+/* DMA_BUF_IOCTL_SYNC on a buffer fd; 0 or -errno. */
+int dmabuf_sync(int buf_fd, unsigned long long flags);
+
+/*
+ * The device view of mapping @handle: read or write @len bytes at buffer
+ * offset @off; 0 or -errno (-EIO for a short transfer).
+ */
+int view_read(__u64 handle, void *buf, size_t len, __u64 off);
+int view_write(__u64 handle, const void *buf, size_t len, __u64 off);
+
+/* Size of the device view file of @handle, or -errno. */
+long long view_size(__u64 handle);
+
+/*
+ * Reads the self-check line of mapping @m into @line (newline removed).
+ * Returns 0 if it is "ok N segments" with N the mapping's segment count,
+ * 1 if it says something else, or -errno.
+ */
+int view_check(const struct mapping *m, char *line, size_t len);
+
+/* Mappings alive on the system (entries of debugfs' mappings/), or -errno. */
+int live_mappings(void);
+
+/* Whether debugfs is mounted at /sys/kernel/debug. */
+bool debugfs_mounted(void);
+
+/* The bounce pool counters debugfs shows for device @name; 0 or -errno. */
+int debugfs_bounce(const char *name, struct dmashim_stats *stats);
+
+/* Byte @off of the test pattern number @seed (seeds give unlike bytes). */
+unsigned char pattern_byte(__u64 off, unsigned int seed);
+
+/* Fill @p, which holds buffer offsets @off.., with pattern @seed. */
+void pattern_fill(void *p, size_t len, __u64 off, unsigned int seed);
+
+/* Index of the first byte of @p that is not pattern @seed, or -1. */
+long pattern_diff(const void *p, size_t len, __u64 off, unsigned int seed);
+
+/* Index of the first byte where @a and @b differ, or -1. */
+long first_diff(const void *a, const void *b, size_t len);
+
+/* Index of the first byte of @p that is not 0, or -1. */
+long first_nonzero(const void *p, size_t len);
+
+/*
+ * A field of /proc/meminfo: bytes for fields in kB, else the number
+ * (HugePages_Free); -errno if absent.
+ */
+long long meminfo(const char *field);
+
+/* Whether the kernel command line has @word (e.g. "swiotlb=force"). */
+bool cmdline_has(const char *word);
+
+/* Whether the running kernel is at least @major.@minor. */
+bool kernel_at_least(unsigned int major, unsigned int minor);
+
+/*
+ * Whether every page of [@addr, @addr + @len) (mapped and present) lies
+ * at physical addresses @mask reaches: 1, 0, or -errno (pagemap).
+ */
+int reachable(const void *addr, size_t len, __u64 mask);
+
+/*
+ * How the configuration says a device's mappings are made when they do not
+ * ask to bounce.  A device without an IOMMU whose mask does not reach all
+ * of memory is "limited": dmashim bounces for it.
+ */
+enum bounce_expect {
+	BOUNCE_NEVER,		/* an IOMMU remaps, or the device reaches all */
+	BOUNCE_ALWAYS,		/* limited, under swiotlb=force: dmashim's
+				 * pool */
+	BOUNCE_SWIOTLB,		/* not limited, under swiotlb=force: the
+				 * kernel's swiotlb bounces */
+	BOUNCE_IF_UNREACHABLE,	/* limited: exactly when a page is beyond the
+				 * mask */
+};
+enum bounce_expect expected_bounce(const struct dmashim_info *info);
 
 /*
  * Find a PCI device by vendor and device ID; writes "DDDD:BB:DD.F" to
@@ -52,7 +218,91 @@ int pci_rescan(void);
 /* Expected DMASHIM_IOMMU_* of the edu device, or -1 if not told. */
 int expected_edu_domain(void);
 
-/* Drop CAP_SYS_ADMIN from the effective set; returns 0 or -errno. */
-int drop_cap_sys_admin(void);
+/* Drop capability @cap (CAP_*) from the effective set; 0 or -errno. */
+int drop_cap(unsigned int cap);
+
+/* Whether capability @cap is in the effective set. */
+bool have_cap(unsigned int cap);
+
+/* Pass @fd over Unix socket @sock (SCM_RIGHTS); 0 or -errno. */
+int send_fd(int sock, int fd);
+
+/* Receive a file descriptor sent with send_fd(); the fd or -errno. */
+int recv_fd(int sock);
+
+/* For test programs, which include kselftest_harness.h first. */
+#ifdef __KSELFTEST_HARNESS_H
+
+/* Skip unless the edu device exists. */
+#define REQUIRE_EDU()							\
+	do {								\
+		if (!edu_addr())					\
+			SKIP(return, "no edu device (run under the QEMU bench)"); \
+	} while (0)
+
+/* Skip unless the edu device exists and no driver owns it. */
+#define REQUIRE_FREE_EDU()						\
+	do {								\
+		REQUIRE_EDU();						\
+		if (pci_driver_of(edu_addr())[0])			\
+			SKIP(return, "edu is driven by %s",		\
+			     pci_driver_of(edu_addr()));		\
+	} while (0)
+
+/* Skip unless debugfs, which holds the device views, is mounted. */
+#define REQUIRE_DEBUGFS()						\
+	do {								\
+		if (!debugfs_mounted())					\
+			SKIP(return, "debugfs is not mounted at /sys/kernel/debug"); \
+	} while (0)
+
+/* The device view's self-check of mapping @m says "ok N segments". */
+#define EXPECT_CHECK_OK(m)						\
+	do {								\
+		char _line[256];					\
+									\
+		EXPECT_EQ(0, view_check(m, _line, sizeof(_line)))	\
+			TH_LOG("check of mapping %llu (%u segments): %s", \
+			       (unsigned long long)(m)->handle,		\
+			       (m)->nr_segments, _line);		\
+	} while (0)
+
+/* @len bytes at @a and @b are the same; logs the first difference. */
+#define EXPECT_SAME_BYTES(a, b, len)					\
+	do {								\
+		const unsigned char *_a = (const void *)(a);		\
+		const unsigned char *_b = (const void *)(b);		\
+		long _d = first_diff(_a, _b, len);			\
+									\
+		EXPECT_EQ(-1, _d)					\
+			TH_LOG("byte %ld of %zu: 0x%02x, want 0x%02x",	\
+			       _d, (size_t)(len), _a[_d], _b[_d]);	\
+	} while (0)
+
+/* @len bytes at @p are 0. */
+#define EXPECT_ZERO(p, len)						\
+	do {								\
+		const unsigned char *_p = (const void *)(p);		\
+		long _d = first_nonzero(_p, len);			\
+									\
+		EXPECT_EQ(-1, _d)					\
+			TH_LOG("byte %ld of %zu is 0x%02x", _d,		\
+			       (size_t)(len), _p[_d]);			\
+	} while (0)
+
+/* @len bytes at @p, buffer offsets @off.., are pattern @seed. */
+#define EXPECT_PATTERN(p, len, off, seed)				\
+	do {								\
+		const unsigned char *_p = (const void *)(p);		\
+		long _d = pattern_diff(_p, len, off, seed);		\
+									\
+		EXPECT_EQ(-1, _d)					\
+			TH_LOG("offset %llu: 0x%02x, want 0x%02x (pattern %u)", \
+			       (unsigned long long)(off) + _d, _p[_d],	\
+			       pattern_byte((off) + _d, seed),		\
+			       (unsigned int)(seed));			\
+	} while (0)
+
+#endif /* __KSELFTEST_HARNESS_H */
 
 #endif

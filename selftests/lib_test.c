@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libdmashim: contexts, binding and info through the library, with its
- * errors returned as negative errno values.
+ * libdmashim: contexts, binding and info, buffers and their CPU mapping,
+ * mappings with every segment read, syncs and the bounce pool counters,
+ * through the library, with its errors returned as negative errno values.
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/dma-buf.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "helpers.h"
@@ -89,6 +95,191 @@ TEST(domain_names)
 	EXPECT_STREQ("other", dmashim_iommu_domain_name(DMASHIM_IOMMU_OTHER));
 	EXPECT_STREQ("unknown", dmashim_iommu_domain_name(6));
 	EXPECT_STREQ("unknown", dmashim_iommu_domain_name(~0U));
+}
+
+FIXTURE(lib) {
+	struct dmashim_ctx *ctx;
+};
+
+FIXTURE_SETUP(lib)
+{
+	ASSERT_EQ(0, dmashim_open(&self->ctx));
+}
+
+FIXTURE_TEARDOWN(lib)
+{
+	dmashim_close(self->ctx);
+}
+
+TEST_F(lib, buf_alloc_and_mmap)
+{
+	struct dmashim_buf *buf;
+	void *addr, *again;
+
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 5000, DMASHIM_BUF_PAGES, 0,
+				       &buf));
+	EXPECT_EQ(8192, dmashim_buf_size(buf));
+	/* fd_flags 0: O_RDWR | O_CLOEXEC. */
+	EXPECT_EQ(FD_CLOEXEC, fcntl(dmashim_buf_fd(buf), F_GETFD));
+	EXPECT_EQ(O_RDWR, fcntl(dmashim_buf_fd(buf), F_GETFL) & O_ACCMODE);
+	ASSERT_EQ(0, dmashim_buf_mmap(buf, &addr));
+	EXPECT_ZERO(addr, 8192);
+	EXPECT_EQ(0, dmashim_buf_cpu_begin(buf, DMA_BUF_SYNC_WRITE));
+	pattern_fill(addr, 8192, 0, 1);
+	EXPECT_EQ(0, dmashim_buf_cpu_end(buf, DMA_BUF_SYNC_WRITE));
+	/* One CPU mapping per buffer. */
+	ASSERT_EQ(0, dmashim_buf_mmap(buf, &again));
+	EXPECT_EQ(addr, again);
+	EXPECT_EQ(-EINVAL, dmashim_buf_cpu_begin(buf, DMA_BUF_SYNC_END));
+	EXPECT_EQ(-EINVAL, dmashim_buf_cpu_begin(buf, 0));
+	EXPECT_EQ(-EINVAL, dmashim_buf_cpu_end(buf, 8));
+	dmashim_buf_free(buf);
+	dmashim_buf_free(NULL);
+
+	EXPECT_EQ(-EINVAL, dmashim_buf_alloc(self->ctx, 0, DMASHIM_BUF_PAGES, 0,
+					     &buf));
+	EXPECT_EQ(-EINVAL, dmashim_buf_alloc(self->ctx, 4096, 9, 0, &buf));
+	EXPECT_EQ(-EFBIG, dmashim_buf_alloc(self->ctx, MiB(8),
+					    DMASHIM_BUF_CONTIGUOUS, 0, &buf));
+}
+
+/* A read-only buffer gets a read-only CPU mapping. */
+TEST_F(lib, buf_mmap_read_only)
+{
+	struct dmashim_buf *buf;
+	void *addr;
+
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 4096, DMASHIM_BUF_PAGES,
+				       O_RDONLY | O_CLOEXEC, &buf));
+	ASSERT_EQ(0, dmashim_buf_mmap(buf, &addr));
+	EXPECT_ZERO(addr, 4096);
+	EXPECT_EQ(-1, mprotect(addr, 4096, PROT_READ | PROT_WRITE));
+	dmashim_buf_free(buf);
+}
+
+TEST_F(lib, buf_pin_and_import)
+{
+	struct dmashim_buf *buf, *imported;
+	size_t len = 3 * 4096 + 10;
+	unsigned char *mem;
+	void *addr;
+	int fd;
+
+	mem = malloc(len);
+	ASSERT_NE(NULL, mem);
+	ASSERT_EQ(0, dmashim_buf_pin(self->ctx, mem + 1, len - 1,
+				     DMASHIM_PIN_DEVICE_WRITES, &buf));
+	EXPECT_EQ(len - 1, dmashim_buf_size(buf));
+	EXPECT_EQ(-ENODEV, dmashim_buf_mmap(buf, &addr));
+
+	/* Any dma-buf imports; the import owns the fd it is given. */
+	fd = dup(dmashim_buf_fd(buf));
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, dmashim_buf_import(fd, &imported));
+	EXPECT_EQ(fd, dmashim_buf_fd(imported));
+	EXPECT_EQ(len - 1, dmashim_buf_size(imported));
+	dmashim_buf_free(imported);
+	EXPECT_EQ(-1, fcntl(fd, F_GETFD));
+	dmashim_buf_free(buf);
+	free(mem);
+
+	/* Not a dma-buf: refused, and the fd stays the caller's. */
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EBADF, dmashim_buf_import(fd, &imported));
+	EXPECT_LE(0, fcntl(fd, F_GETFD));
+	close(fd);
+	EXPECT_EQ(-EBADF, dmashim_buf_import(-1, &imported));
+}
+
+/*
+ * More segments than dmashim_map() takes with the map call: the rest
+ * come through DMASHIM_IOCTL_SEGMENTS, the same as read directly.
+ */
+TEST_F(lib, map_reads_every_segment)
+{
+	struct dmashim_segment seg;
+	struct dmashim_segments req;
+	struct dmashim_mapping *map;
+	struct dmashim_buf *buf;
+	unsigned long long total = 0;
+	unsigned int i, n;
+
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, MiB(8), DMASHIM_BUF_PAGES, 0,
+				       &buf));
+	ASSERT_EQ(0, dmashim_map(self->ctx, dmashim_buf_fd(buf),
+				 DMASHIM_DIR_TO_DEVICE, 0, &map));
+	n = dmashim_mapping_nr_segments(map);
+	/* The default device's segments are at most 64 KiB. */
+	ASSERT_LE(128, n);
+	EXPECT_EQ(MiB(8), dmashim_mapping_length(map));
+	for (i = 0; i < n; i++) {
+		req = (struct dmashim_segments){
+			.size = sizeof(req),
+			.handle = dmashim_mapping_handle(map),
+			.segments = (uintptr_t)&seg, .first = i, .count = 1,
+		};
+		ASSERT_EQ(0, ioctl_errno(dmashim_fd(self->ctx),
+					 DMASHIM_IOCTL_SEGMENTS, &req));
+		EXPECT_EQ(0, memcmp(&seg, dmashim_mapping_segment(map, i),
+				    sizeof(seg)))
+			TH_LOG("segment %u", i);
+		total += seg.length;
+	}
+	EXPECT_EQ(MiB(8), total);
+	EXPECT_EQ(NULL, dmashim_mapping_segment(map, n));
+	EXPECT_EQ(0, dmashim_unmap(map));
+	EXPECT_EQ(0, dmashim_unmap(NULL));
+	dmashim_buf_free(buf);
+
+	EXPECT_EQ(-EBADF, dmashim_map(self->ctx, -1, DMASHIM_DIR_TO_DEVICE, 0,
+				      &map));
+}
+
+/*
+ * Syncs in the mapping's direction; length 0 runs to the end.  Bounced,
+ * the device's view shows exactly what was synced.
+ */
+TEST_F(lib, sync_ranges)
+{
+	struct dmashim_mapping *map;
+	struct dmashim_buf *buf;
+	unsigned char view[8192];
+	void *addr;
+
+	REQUIRE_DEBUGFS();
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 8192, DMASHIM_BUF_PAGES, 0,
+				       &buf));
+	ASSERT_EQ(0, dmashim_buf_mmap(buf, &addr));
+	pattern_fill(addr, 8192, 0, 1);
+	ASSERT_EQ(0, dmashim_map(self->ctx, dmashim_buf_fd(buf),
+				 DMASHIM_DIR_TO_DEVICE, DMASHIM_MAP_BOUNCE,
+				 &map));
+	EXPECT_TRUE(dmashim_mapping_flags(map) & DMASHIM_MAPPED_BOUNCED);
+	pattern_fill(addr, 8192, 0, 2);
+	ASSERT_EQ(0, dmashim_sync_for_device(map, 100, 0));
+	ASSERT_EQ(0, view_read(dmashim_mapping_handle(map), view, 8192, 0));
+	EXPECT_PATTERN(view, 100, 0, 1);
+	EXPECT_PATTERN(view + 100, 8092, 100, 2);
+
+	EXPECT_EQ(0, dmashim_sync_for_cpu(map, 0, 0));
+	EXPECT_EQ(0, dmashim_sync_for_device(map, 8191, 1));
+	EXPECT_EQ(-EINVAL, dmashim_sync_for_device(map, 8192, 0));
+	EXPECT_EQ(-EINVAL, dmashim_sync_for_device(map, 8191, 2));
+	EXPECT_EQ(-EINVAL, dmashim_sync_for_cpu(map, SIZE_MAX, 0));
+	EXPECT_EQ(0, dmashim_unmap(map));
+	dmashim_buf_free(buf);
+}
+
+TEST_F(lib, stats)
+{
+	struct dmashim_stats st, raw;
+
+	ASSERT_EQ(0, dmashim_stats(self->ctx, &st));
+	ASSERT_EQ(0, ctx_stats(dmashim_fd(self->ctx), &raw));
+	EXPECT_LT(0, st.pool_bytes);
+	EXPECT_EQ(raw.pool_bytes, st.pool_bytes);
+	EXPECT_EQ(raw.slots_total, st.slots_total);
 }
 
 TEST_HARNESS_MAIN

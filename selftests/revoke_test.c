@@ -2,11 +2,13 @@
 /*
  * dmashim revocation: a device that is unbound from its driver or removed
  * while contexts hold it is revoked.  Its contexts get -ENODEV, closing
- * them is safe, and the device can be used again afterwards.
+ * them is safe, and the device can be used again afterwards.  Mappings go
+ * with the device; page buffers outlive it, coherent buffers do not.
  */
 
 #include <errno.h>
 #include <limits.h>
+#include <linux/dma-buf.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,15 +19,6 @@
 /* QEMU q35's ICH9 SMBus controller, driven by i2c-i801. */
 #define ICH9_SMBUS_VENDOR 0x8086
 #define ICH9_SMBUS_DEVICE 0x2930
-
-#define REQUIRE_FREE_EDU()						\
-	do {								\
-		if (!edu_addr())					\
-			SKIP(return, "no edu device (run under the QEMU bench)"); \
-		if (pci_driver_of(edu_addr())[0])			\
-			SKIP(return, "edu is driven by %s",		\
-			     pci_driver_of(edu_addr()));		\
-	} while (0)
 
 static int unbind_driver(const char *driver, const char *addr)
 {
@@ -160,6 +153,76 @@ TEST(unbind_other_driver)
 	/* Revoked for good, even though the driver is back. */
 	EXPECT_EQ(-ENODEV, ctx_info(fd, &info));
 	EXPECT_EQ(0, close(fd));
+}
+
+/*
+ * Unbinding with buffers and mappings alive: the mappings' ioctls fail
+ * with ENODEV and unmapping frees what is left; a page buffer keeps its
+ * data and maps for another device; a coherent buffer's memory went with
+ * the device, so its operations fail with ENODEV.
+ */
+TEST(unbind_with_mappings)
+{
+	struct dmashim_segment seg;
+	struct dmashim_segments req;
+	struct dmashim_stats st;
+	struct buffer pages, coherent;
+	struct mapping m[3], again;
+	int fd, other, live;
+	unsigned int i;
+
+	REQUIRE_FREE_EDU();
+	if (!debugfs_mounted())
+		SKIP(return, "debugfs is not mounted at /sys/kernel/debug");
+	live = live_mappings();
+	fd = ctx_open_bound(edu_bind_name(), EDU_DMA_BITS);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, buffer_get(fd, DMASHIM_BUF_PAGES, 16384, &pages));
+	ASSERT_EQ(0, buffer_get(fd, DMASHIM_BUF_COHERENT, 16384, &coherent));
+	pattern_fill(pages.cpu, pages.len, 0, 1);
+	ASSERT_EQ(0, map_buf(fd, pages.fd, DMASHIM_DIR_BIDIRECTIONAL, 0,
+			     &m[0]));
+	ASSERT_EQ(0, map_buf(fd, pages.fd, DMASHIM_DIR_TO_DEVICE,
+			     DMASHIM_MAP_BOUNCE, &m[1]));
+	ASSERT_EQ(0, map_buf(fd, coherent.fd, DMASHIM_DIR_TO_DEVICE, 0, &m[2]));
+
+	ASSERT_EQ(0, unbind_driver("dmashim", edu_addr()));
+	EXPECT_STREQ("", pci_driver_of(edu_addr()));
+	EXPECT_EQ(-ENODEV, ctx_sync(fd, m[0].handle, DMASHIM_SYNC_FOR_CPU, 0,
+				    1, DMASHIM_DIR_BIDIRECTIONAL));
+	req = (struct dmashim_segments){
+		.size = sizeof(req), .handle = m[0].handle,
+		.segments = (uintptr_t)&seg, .count = 1,
+	};
+	EXPECT_EQ(-ENODEV, ioctl_errno(fd, DMASHIM_IOCTL_SEGMENTS, &req));
+	EXPECT_EQ(-ENODEV, map_buf(fd, pages.fd, DMASHIM_DIR_TO_DEVICE, 0,
+				   &again));
+	EXPECT_EQ(-ENODEV, ctx_stats(fd, &st));
+	EXPECT_EQ(-ENODEV, dmabuf_sync(coherent.fd, DMA_BUF_SYNC_START |
+						    DMA_BUF_SYNC_RW));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(0, ctx_unmap(fd, m[i].handle))
+			TH_LOG("mapping %u", i);
+		EXPECT_EQ(-ENOENT, ctx_unmap(fd, m[i].handle));
+		mapping_free(&m[i]);
+	}
+	EXPECT_EQ(live, live_mappings());
+	EXPECT_EQ(0, close(fd));
+
+	/* The page buffer lives on, with its data, for another device. */
+	EXPECT_PATTERN(pages.cpu, pages.len, 0, 1);
+	other = ctx_open();
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, map_buf(other, pages.fd, DMASHIM_DIR_TO_DEVICE, 0,
+			     &again));
+	EXPECT_CHECK_OK(&again);
+	EXPECT_EQ(0, ctx_unmap(other, again.handle));
+	mapping_free(&again);
+	EXPECT_EQ(-ENODEV, map_buf(other, coherent.fd, DMASHIM_DIR_TO_DEVICE,
+				   0, &again));
+	close(other);
+	buffer_put(&pages);
+	buffer_put(&coherent);
 }
 
 TEST_HARNESS_MAIN

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The dmashim command: "dmashim info" output and exit statuses.  The
- * bench puts the tool in PATH; DMASHIM_TOOL overrides it.
+ * The dmashim command: "dmashim info", "alloc", "map" and "bench map",
+ * their output and exit statuses.  The bench puts the tool in PATH;
+ * DMASHIM_TOOL overrides it.
  */
 
 #include <stdio.h>
@@ -80,6 +81,134 @@ TEST(info_errors)
 	EXPECT_EQ(2, run_tool("", out, sizeof(out)));
 	EXPECT_EQ(0, run_tool("help", out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "info")) TH_LOG("%s", out);
+}
+
+TEST(alloc)
+{
+	static char out[8192];
+
+	ASSERT_EQ(0, run_tool("alloc --kind pages --size 64K", out,
+			      sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "65536 bytes (64 KiB), pages, zero-filled"))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, run_tool("alloc --kind coherent --size 5000", out,
+			      sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "8192 bytes (8 KiB), coherent"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(1, run_tool("alloc --kind contiguous --size 16M", out,
+			      sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "alloc: File too large")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_tool("alloc --size 4K", out, sizeof(out)));
+	EXPECT_EQ(2, run_tool("alloc --kind pages", out, sizeof(out)));
+	EXPECT_EQ(2, run_tool("alloc --kind pages --size 0", out, sizeof(out)));
+	EXPECT_EQ(2, run_tool("alloc --kind pages --size 4X", out,
+			      sizeof(out)));
+	EXPECT_EQ(2, run_tool("alloc --kind heap --size 4K", out, sizeof(out)));
+}
+
+/* Sum of the "length" values after "segments" in map's JSON. */
+static unsigned long long json_segments_total(const char *out)
+{
+	const char *p = strstr(out, "\"segments\"");
+	const char *end = p ? strstr(p, "]") : NULL;
+	unsigned long long total = 0, len;
+
+	while (p && (p = strstr(p, "\"length\": ")) && p < end) {
+		p += strlen("\"length\": ");
+		if (sscanf(p, "%llu", &len) == 1)
+			total += len;
+	}
+	return total;
+}
+
+TEST(map_json)
+{
+	static char out[65536];
+
+	ASSERT_EQ(0, run_tool("map --size 1M --json", out, sizeof(out)));
+	EXPECT_EQ('{', out[0]) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"kind\": \"pages\","));
+	EXPECT_NE(NULL, strstr(out, "\"length\": 1048576,"));
+	EXPECT_NE(NULL, strstr(out, "\"dir\": \"bidirectional\","));
+	EXPECT_NE(NULL, strstr(out, "\"pool_bytes\": "));
+	EXPECT_EQ(1048576, json_segments_total(out)) TH_LOG("%s", out);
+}
+
+TEST(map_pin_bounce)
+{
+	static char out[65536];
+
+	ASSERT_EQ(0, run_tool("map --pin --size 100000 --dir to --bounce", out,
+			      sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "pinned")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "100000 bytes, to-device"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "bounced")) TH_LOG("%s", out);
+	/* Shown while the mapping lives: its slots are in use. */
+	EXPECT_EQ(NULL, strstr(out, ": 0 in use")) TH_LOG("%s", out);
+}
+
+TEST(map_errors)
+{
+	static char out[8192];
+
+	EXPECT_EQ(2, run_tool("map --kind pages --pin --size 4K", out,
+			      sizeof(out)));
+	EXPECT_EQ(2, run_tool("map --size 4K --dir sideways", out,
+			      sizeof(out)));
+	EXPECT_EQ(2, run_tool("map", out, sizeof(out)));
+	EXPECT_EQ(1, run_tool("map --size 4K --device pci:0000:ff:00.0", out,
+			      sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "No such device")) TH_LOG("%s", out);
+	EXPECT_EQ(1, run_tool("map --kind contiguous --size 8M", out,
+			      sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "alloc: File too large")) TH_LOG("%s", out);
+}
+
+/* Counts of "needle" in @hay. */
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+FIXTURE(slow) {
+	int unused;
+};
+
+FIXTURE_SETUP(slow)
+{
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+}
+
+/* Every cell of the table is there, measured or saying why not. */
+TEST_F_TIMEOUT(slow, bench_map_json, 600)
+{
+	static char out[65536];
+
+	ASSERT_EQ(0, run_tool("bench map --iterations 1 --json", out,
+			      sizeof(out)));
+	EXPECT_EQ('{', out[0]) TH_LOG("%s", out);
+	/* 6 sizes x 4 kinds x bounced or not. */
+	EXPECT_EQ(48, count(out, "{ \"size\": ")) TH_LOG("%s", out);
+	EXPECT_EQ(48, count(out, "\"map_unmap_ns\": ") + count(out, "\"na\": "))
+		TH_LOG("%s", out);
+	/* Unbounced, the default device maps every kind. */
+	EXPECT_EQ(0, count(out, "\"bounce\": \"no\", \"na\""))
+		TH_LOG("%s", out);
+
+	EXPECT_EQ(2, run_tool("bench", out, sizeof(out)));
+	EXPECT_EQ(2, run_tool("bench copy", out, sizeof(out)));
+	EXPECT_EQ(2, run_tool("bench map extra", out, sizeof(out)));
+	EXPECT_EQ(2, run_tool("bench map --iterations 0", out, sizeof(out)));
 }
 
 TEST_HARNESS_MAIN

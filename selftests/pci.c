@@ -1,51 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* dmashim selftests - helpers shared by the test programs */
+/* dmashim selftests - PCI devices through sysfs: finding edu, drivers, rescans */
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "helpers.h"
-
-int ctx_open(void)
-{
-	int fd = open(DMASHIM_DEV_PATH, O_RDWR | O_CLOEXEC);
-
-	return fd < 0 ? -errno : fd;
-}
-
-int ioctl_errno(int fd, unsigned long request, void *arg)
-{
-	return ioctl(fd, request, arg) < 0 ? -errno : 0;
-}
-
-int ctx_bind(int fd, const char *device, unsigned int dma_bits,
-	     unsigned int flags)
-{
-	struct dmashim_bind bind = {
-		.size = sizeof(bind),
-		.flags = flags,
-		.dma_bits = dma_bits,
-	};
-
-	snprintf(bind.device, sizeof(bind.device), "%s", device);
-	return ioctl_errno(fd, DMASHIM_IOCTL_BIND, &bind);
-}
-
-int ctx_info(int fd, struct dmashim_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	return ioctl_errno(fd, DMASHIM_IOCTL_INFO, info);
-}
 
 static unsigned long read_hex(const char *dir, const char *file)
 {
@@ -158,19 +123,4 @@ int expected_edu_domain(void)
 		if (!strcmp(want, map[i].name))
 			return map[i].domain;
 	return -1;
-}
-
-int drop_cap_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -errno;
-	data[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
-	if (syscall(SYS_capset, &hdr, data))
-		return -errno;
-	return 0;
 }
