@@ -154,10 +154,14 @@ static void __dmashim_dev_put(struct dmashim_dev *dd)
  * @dd: the device
  *
  * The last reference releases dmashim's claim on the device, if it made
- * one.  May sleep.
+ * one, under dmashim_claim_lock; any other is dropped without it, so a
+ * holder of @dd's lock (who holds a reference too) may drop one.  May
+ * sleep.
  */
 void dmashim_dev_put(struct dmashim_dev *dd)
 {
+	if (refcount_dec_not_one(&dd->ref.refcount))
+		return;
 	mutex_lock(&dmashim_claim_lock);
 	__dmashim_dev_put(dd);
 	mutex_unlock(&dmashim_claim_lock);

@@ -13,6 +13,9 @@
 
 int ctx_open(void)
 {
+	/* The device views of mappings made from here on (debugfs). */
+	sysfs_write("/sys/module/dmashim/parameters/debugfs_mappings", "Y");
+
 	int fd = open(DMASHIM_DEV_PATH, O_RDWR | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
