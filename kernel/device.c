@@ -60,6 +60,7 @@ static struct dmashim_dev *dmashim_dev_alloc(struct device *dev)
 static void dmashim_dev_setup(struct dmashim_dev *dd)
 {
 	dd->translated = dmashim_iommu_translates(dd->dev);
+	dd->lazy = dmashim_iommu_lazy(dd->dev);
 	dd->pool = dmashim_pool_create(dd->dev, dd->translated);
 	if (!dd->pool)
 		dev_info(dd->dev, "dmashim: no memory within reach for a bounce pool\n");

@@ -58,6 +58,7 @@ struct dmashim_user {
  *	the last reference
  * @is_default: this is the module's own default device
  * @translated: an IOMMU translates the device's DMA (a DMA domain)
+ * @lazy: it does so with a flush queue (DMA-FQ domain)
  * @pool: the device's bounce pool, NULL if it could not be allocated
  * @users_lock: protects @users
  * @users: &struct dmashim_user entries: what uses the device for DMA
@@ -75,6 +76,7 @@ struct dmashim_dev {
 	bool claimed;
 	bool is_default;
 	bool translated;
+	bool lazy;
 	struct dmashim_pool *pool;
 	struct mutex users_lock;	/* protects @users */
 	struct list_head users;
@@ -196,8 +198,6 @@ struct dmashim_piece {
 /**
  * struct dmashim_mapping - a buffer mapped for a context's device
  * @id: handle, unique in the system (debugfs names it)
- * @ctx: the context that made it
- * @ctx_node: entry in @ctx's mappings
  * @buf_node: (bounced dmashim buffers) entry in the buffer's @bounced
  * @dd: the device, referenced
  * @dmabuf: the buffer, referenced
@@ -220,8 +220,6 @@ struct dmashim_piece {
  */
 struct dmashim_mapping {
 	u32 id;
-	struct dmashim_ctx *ctx;
-	struct list_head ctx_node;
 	struct list_head buf_node;
 	struct dmashim_dev *dd;
 	struct dma_buf *dmabuf;
@@ -278,6 +276,7 @@ int dmashim_ctx_stats(struct dmashim_ctx *ctx, struct dmashim_stats *stats);
 /* info.c */
 int dmashim_info_fill(struct dmashim_dev *dd, struct dmashim_info *info);
 bool dmashim_iommu_translates(struct device *dev);
+bool dmashim_iommu_lazy(struct device *dev);
 
 /* buffer.c */
 int dmashim_buf_alloc(struct dmashim_ctx *ctx, struct dmashim_alloc *alloc);
@@ -313,6 +312,12 @@ void dmashim_pool_stats(struct dmashim_pool *pool,
 
 /* mapping.c */
 int dmashim_map(struct dmashim_ctx *ctx, struct dmashim_map *map);
+struct dmashim_mapping *dmashim_mapping_create(struct dmashim_dev *dd,
+					       struct dma_buf *dmabuf,
+					       enum dma_data_direction dir,
+					       u32 flags, bool revocable);
+void dmashim_mapping_destroy(struct dmashim_mapping *map);
+void dmashim_mapping_revoke_now(struct dmashim_mapping *map);
 int dmashim_unmap(struct dmashim_ctx *ctx, struct dmashim_unmap *unmap);
 int dmashim_segments(struct dmashim_ctx *ctx, struct dmashim_segments *segs);
 void dmashim_unmap_all(struct dmashim_ctx *ctx);

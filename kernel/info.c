@@ -45,6 +45,19 @@ bool dmashim_iommu_translates(struct device *dev)
 	       kind == DMASHIM_IOMMU_DMA_LAZY;
 }
 
+/**
+ * dmashim_iommu_lazy() - whether the IOMMU flushes unmappings lazily
+ * @dev: a device set up for DMA
+ *
+ * Return: true for a DMA-FQ domain: unmapped IOVAs are reused only after
+ * its flush queue was flushed.
+ */
+bool dmashim_iommu_lazy(struct device *dev)
+{
+	return dmashim_domain_kind(iommu_get_domain_for_dev(dev)) ==
+	       DMASHIM_IOMMU_DMA_LAZY;
+}
+
 static void dmashim_info_iommu(struct device *dev, struct dmashim_info *info)
 {
 	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);

@@ -29,7 +29,9 @@
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
 #include <linux/idr.h>
+#include <linux/delay.h>
 #include <linux/iosys-map.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/swiotlb.h>
 #include <linux/uaccess.h>
@@ -269,29 +271,6 @@ static void dmashim_mapping_revoke(struct dmashim_user *user)
 					      user));
 }
 
-/* Free a mapping that is no longer in its context. */
-static void dmashim_mapping_free(struct dmashim_mapping *map)
-{
-	struct dmashim_dev *dd = map->dd;
-
-	/* Waits for debugfs readers; they see the mapping whole. */
-	debugfs_remove(map->debugfs);
-
-	down_read(&dd->sem);
-	if (!dd->gone) {
-		dmashim_dev_del_user(dd, &map->user);
-		dmashim_mapping_teardown(map);
-	}
-	up_read(&dd->sem);
-
-	kvfree(map->segs);
-	kvfree(map->pieces);
-	ida_free(&dmashim_mapping_ids, map->id);
-	dma_buf_put(map->dmabuf);
-	dmashim_dev_put(dd);
-	kfree(map);
-}
-
 /* Whether the DMA layer put a piece in the kernel's swiotlb. */
 static bool dmashim_uses_swiotlb(struct dmashim_mapping *map)
 {
@@ -354,6 +333,138 @@ static int dmashim_mapping_build(struct dmashim_mapping *map, u32 flags)
 	return ret;
 }
 
+/* Free a mapping whose DMA side is torn down. */
+static void dmashim_mapping_release(struct dmashim_mapping *map)
+{
+	struct dmashim_dev *dd = map->dd;
+
+	kvfree(map->segs);
+	kvfree(map->pieces);
+	ida_free(&dmashim_mapping_ids, map->id);
+	dma_buf_put(map->dmabuf);
+	dmashim_dev_put(dd);
+	kfree(map);
+}
+
+/**
+ * dmashim_mapping_destroy() - unmap and free a mapping
+ * @map: a mapping from dmashim_mapping_create(), which no one else uses
+ *
+ * Takes the device's lock; may sleep.
+ */
+void dmashim_mapping_destroy(struct dmashim_mapping *map)
+{
+	struct dmashim_dev *dd = map->dd;
+
+	/* Waits for debugfs readers; they see the mapping whole. */
+	debugfs_remove(map->debugfs);
+
+	down_read(&dd->sem);
+	if (!dd->gone) {
+		dmashim_dev_del_user(dd, &map->user);
+		dmashim_mapping_teardown(map);
+	}
+	up_read(&dd->sem);
+	dmashim_mapping_release(map);
+}
+
+/**
+ * dmashim_mapping_revoke_now() - tear a mapping down for its owner
+ * @map: a mapping created without @revocable, whose owner is being
+ *	revoked with the device (the device's @sem is write-held)
+ */
+void dmashim_mapping_revoke_now(struct dmashim_mapping *map)
+{
+	dmashim_mapping_teardown(map);
+}
+
+/*
+ * A lazy IOMMU keeps the IOVAs of unmappings in a flush queue until its
+ * timer flushes them: 10 ms, or a second for a single queue (intel-iommu
+ * in a VM, among others).  A device with a narrow mask can run out of
+ * IOVA space meanwhile, though most of it is free: mapping fails with
+ * -ENOMEM.  There is no way to flush the queue from outside, so wait for
+ * it, a little at a time, for a little more than the longest timeout.
+ */
+#define DMASHIM_FQ_RETRY_MS	10
+#define DMASHIM_FQ_RETRIES	150
+
+static struct dmashim_mapping *dmashim_mapping_try(struct dmashim_dev *dd,
+						   struct dma_buf *dmabuf,
+						   enum dma_data_direction dir,
+						   u32 flags, bool revocable);
+
+/**
+ * dmashim_mapping_create() - map a dma-buf for a device
+ * @dd: the device, read-locked (dmashim_dev_read_lock())
+ * @dmabuf: the buffer; the mapping takes its own reference
+ * @dir: DMA direction
+ * @flags: &enum dmashim_map_flags
+ * @revocable: the mapping tears itself down when @dd is revoked; without,
+ *	its owner must (dmashim_mapping_revoke_now()), after stopping what
+ *	uses it
+ *
+ * Return: the mapping, with its handle and debugfs entries, or an
+ * ERR_PTR() with the errors of DMASHIM_IOCTL_MAP.
+ */
+struct dmashim_mapping *dmashim_mapping_create(struct dmashim_dev *dd,
+					       struct dma_buf *dmabuf,
+					       enum dma_data_direction dir,
+					       u32 flags, bool revocable)
+{
+	struct dmashim_mapping *map;
+	unsigned int tries;
+
+	for (tries = 0;; tries++) {
+		map = dmashim_mapping_try(dd, dmabuf, dir, flags, revocable);
+		if (PTR_ERR_OR_ZERO(map) != -ENOMEM || !dd->lazy ||
+		    tries == DMASHIM_FQ_RETRIES || fatal_signal_pending(current))
+			return map;
+		msleep(DMASHIM_FQ_RETRY_MS);
+	}
+}
+
+/* One attempt of dmashim_mapping_create(). */
+static struct dmashim_mapping *dmashim_mapping_try(struct dmashim_dev *dd,
+						   struct dma_buf *dmabuf,
+						   enum dma_data_direction dir,
+						   u32 flags, bool revocable)
+{
+	struct dmashim_mapping *map;
+	int ret;
+
+	map = kzalloc(sizeof(*map), GFP_KERNEL);
+	if (!map)
+		return ERR_PTR(-ENOMEM);
+	ret = ida_alloc_min(&dmashim_mapping_ids, 1, GFP_KERNEL);
+	if (ret < 0) {
+		kfree(map);
+		return ERR_PTR(ret);
+	}
+	map->id = ret;
+	get_dma_buf(dmabuf);
+	map->dmabuf = dmabuf;
+	map->buf = dmashim_dmabuf_to_buf(dmabuf);
+	map->dir = dir;
+	map->user.revoke = dmashim_mapping_revoke;
+	INIT_LIST_HEAD(&map->user.node);
+	INIT_LIST_HEAD(&map->buf_node);
+	kref_get(&dd->ref);
+	map->dd = dd;
+
+	if (revocable)
+		dmashim_dev_add_user(dd, &map->user);
+	ret = dmashim_mapping_build(map, flags);
+	if (ret) {
+		dmashim_dev_del_user(dd, &map->user);
+		dmashim_mapping_teardown(map);
+		dmashim_mapping_release(map);
+		return ERR_PTR(ret);
+	}
+	dmashim_debugfs_add_mapping(map);
+	return map;
+}
+
 /* Physical bus addresses are for CAP_SYS_RAWIO only; IOVAs for all. */
 static bool dmashim_addrs_hidden(struct dmashim_mapping *map)
 {
@@ -398,48 +509,29 @@ int dmashim_map(struct dmashim_ctx *ctx, struct dmashim_map *req)
 	if (IS_ERR(dmabuf))
 		return -EBADF;
 
-	map = kzalloc(sizeof(*map), GFP_KERNEL);
-	if (!map) {
-		dma_buf_put(dmabuf);
-		return -ENOMEM;
-	}
-	map->dmabuf = dmabuf;
-	map->buf = dmashim_dmabuf_to_buf(dmabuf);
-	map->dir = (enum dma_data_direction)req->dir;
-	map->user.revoke = dmashim_mapping_revoke;
-	INIT_LIST_HEAD(&map->user.node);
-	INIT_LIST_HEAD(&map->buf_node);
-	ret = ida_alloc_min(&dmashim_mapping_ids, 1, GFP_KERNEL);
-	if (ret < 0) {
-		dma_buf_put(dmabuf);
-		kfree(map);
-		return ret;
-	}
-	map->id = ret;
-
 	mutex_lock(&ctx->lock);
-	map->ctx = ctx;
-	map->dd = ctx->dd;
-	kref_get(&map->dd->ref);
+	ret = dmashim_dev_read_lock(ctx->dd);
+	if (ret) {
+		map = ERR_PTR(ret);
+	} else {
+		map = dmashim_mapping_create(ctx->dd, dmabuf,
+					     (enum dma_data_direction)req->dir,
+					     req->flags, true);
+		dmashim_dev_read_unlock(ctx->dd);
+	}
+	dma_buf_put(dmabuf);
+	if (IS_ERR(map)) {
+		mutex_unlock(&ctx->lock);
+		return PTR_ERR(map);
+	}
 	ret = xa_insert(&ctx->mappings, map->id, map, GFP_KERNEL);
 	if (ret)
 		goto err_free;
-
-	ret = dmashim_dev_read_lock(map->dd);
-	if (ret)
-		goto err_erase;
-	dmashim_dev_add_user(map->dd, &map->user);
-	ret = dmashim_mapping_build(map, req->flags);
-	dmashim_dev_read_unlock(map->dd);
-	if (ret)
-		goto err_erase;
-
 	ret = dmashim_copy_segments(map, req->segments, 0,
 				    req->segments ?
 				    min(req->nr_segments, map->nr_segs) : 0);
 	if (ret)
 		goto err_erase;
-	dmashim_debugfs_add_mapping(map);
 	mutex_unlock(&ctx->lock);
 
 	req->nr_segments = map->nr_segs;
@@ -454,7 +546,7 @@ err_erase:
 	xa_erase(&ctx->mappings, map->id);
 err_free:
 	mutex_unlock(&ctx->lock);
-	dmashim_mapping_free(map);
+	dmashim_mapping_destroy(map);
 	return ret;
 }
 
@@ -496,7 +588,7 @@ int dmashim_unmap(struct dmashim_ctx *ctx, struct dmashim_unmap *req)
 	mutex_unlock(&ctx->lock);
 	if (!map)
 		return -ENOENT;
-	dmashim_mapping_free(map);
+	dmashim_mapping_destroy(map);
 	return 0;
 }
 
@@ -511,7 +603,7 @@ void dmashim_unmap_all(struct dmashim_ctx *ctx)
 
 	xa_for_each(&ctx->mappings, id, map) {
 		xa_erase(&ctx->mappings, id);
-		dmashim_mapping_free(map);
+		dmashim_mapping_destroy(map);
 	}
 }
 

@@ -386,8 +386,11 @@ enum dmashim_mapped_flags {
  * Errors: %EBADF if @fd is not a dma-buf; %EINVAL for an unknown flag or
  * @dir; %EACCES for a direction other than %DMASHIM_DIR_TO_DEVICE on
  * memory pinned without %DMASHIM_PIN_DEVICE_WRITES; %ENOSPC if the bounce
- * pool has no room (nothing is mapped); %EFAULT if @segments cannot be
- * written (nothing stays mapped); %ENODEV if the device was revoked, or
+ * pool has no room (nothing is mapped); %ENOMEM, and behind a lazy IOMMU
+ * only after waiting up to 1.5 s for its flush queue to give unmapped
+ * IOVAs back (a narrow device's IOVA space can run out meanwhile);
+ * %EFAULT if @segments cannot be written (nothing stays mapped);
+ * %ENODEV if the device was revoked, or
  * the buffer's memory went with its device; errors of the buffer's
  * exporter.
  */
