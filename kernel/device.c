@@ -295,8 +295,8 @@ static struct device *dmashim_name_to_device(const char *name)
 }
 
 /**
- * dmashim_dev_find() - find or set up the device a context binds to
- * @name: "default", "pci:DDDD:BB:DD.F" or "platform:NAME"
+ * dmashim_dev_get() - find or set up dmashim's record of a device
+ * @dev: the device
  * @dma_bits: DMA mask width to set if dmashim drives the device, or 0
  * @flags: %DMASHIM_BIND_* flags
  *
@@ -306,19 +306,11 @@ static struct device *dmashim_name_to_device(const char *name)
  * Return: a referenced device, or an ERR_PTR() with the errors listed for
  * &struct dmashim_bind.
  */
-struct dmashim_dev *dmashim_dev_find(const char *name, u32 dma_bits,
-				     u32 flags)
+struct dmashim_dev *dmashim_dev_get(struct device *dev, u32 dma_bits,
+				    u32 flags)
 {
 	struct dmashim_dev *dd;
-	struct device *dev;
 	int ret;
-
-	if (!strcmp(name, "default"))
-		dev = get_device(dmashim_default_dd->dev);
-	else
-		dev = dmashim_name_to_device(name);
-	if (IS_ERR(dev))
-		return ERR_CAST(dev);
 
 	mutex_lock(&dmashim_claim_lock);
 	dd = dmashim_dev_lookup(dev);
@@ -332,6 +324,30 @@ struct dmashim_dev *dmashim_dev_find(const char *name, u32 dma_bits,
 		dd = dmashim_dev_create(dev, dma_bits, flags);
 	}
 	mutex_unlock(&dmashim_claim_lock);
+	return dd;
+}
+
+/**
+ * dmashim_dev_find() - find or set up the device a context binds to
+ * @name: "default", "pci:DDDD:BB:DD.F" or "platform:NAME"
+ * @dma_bits: DMA mask width to set if dmashim drives the device, or 0
+ * @flags: %DMASHIM_BIND_* flags
+ *
+ * Return: as dmashim_dev_get().
+ */
+struct dmashim_dev *dmashim_dev_find(const char *name, u32 dma_bits,
+				     u32 flags)
+{
+	struct dmashim_dev *dd;
+	struct device *dev;
+
+	if (!strcmp(name, "default"))
+		dev = get_device(dmashim_default_dd->dev);
+	else
+		dev = dmashim_name_to_device(name);
+	if (IS_ERR(dev))
+		return ERR_CAST(dev);
+	dd = dmashim_dev_get(dev, dma_bits, flags);
 	put_device(dev);
 	return dd;
 }

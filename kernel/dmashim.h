@@ -22,6 +22,7 @@ struct dma_buf;
 struct dma_buf_attachment;
 struct dmashim_alloc;
 struct dmashim_bind;
+struct dmashim_chan_open;
 struct dmashim_info;
 struct dmashim_map;
 struct dmashim_pin;
@@ -250,6 +251,8 @@ void dmashim_devs_exit(void);
 struct dmashim_dev *dmashim_dev_default(void);
 struct dmashim_dev *dmashim_dev_find(const char *name, u32 dma_bits,
 				     u32 flags);
+struct dmashim_dev *dmashim_dev_get(struct device *dev, u32 dma_bits,
+				    u32 flags);
 void dmashim_dev_put(struct dmashim_dev *dd);
 int dmashim_dev_read_lock(struct dmashim_dev *dd);
 void dmashim_dev_read_unlock(struct dmashim_dev *dd);
@@ -346,7 +349,13 @@ void dmashim_debugfs_exit(void);
 void dmashim_debugfs_add_dev(struct dmashim_dev *dd);
 void dmashim_debugfs_add_mapping(struct dmashim_mapping *map);
 
+/* main.c */
+extern struct workqueue_struct *dmashim_wq;
+
 /* ioctl.c */
 long dmashim_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+/* channel.c */
+int dmashim_chan_open(struct dmashim_ctx *ctx, struct dmashim_chan_open *req);
 
 #endif /* _DMASHIM_H */

@@ -16,119 +16,99 @@
 
 #include <linux/dmashim.h>
 #include "dmashim.h"
+#include "ioctl.h"
 
-/* Any command's argument, so that one stack buffer fits them all. */
-union dmashim_ioctl_buf {
-	struct dmashim_info info;
-	struct dmashim_bind bind;
-	struct dmashim_alloc alloc;
-	struct dmashim_pin pin;
-	struct dmashim_map map;
-	struct dmashim_unmap unmap;
-	struct dmashim_segments segments;
-	struct dmashim_sync sync;
-	struct dmashim_stats stats;
-};
-
-struct dmashim_ioctl_op {
-	unsigned int size;	/* the kernel's struct size */
-	unsigned int min_size;	/* size of the struct's first version */
-	int (*execute)(struct dmashim_ctx *ctx, union dmashim_ioctl_buf *buf);
-};
-
-static int dmashim_cmd_info(struct dmashim_ctx *ctx,
-			    union dmashim_ioctl_buf *buf)
+static int dmashim_cmd_info(void *obj, union dmashim_ioctl_buf *buf)
 {
-	return dmashim_ctx_info(ctx, &buf->info);
+	return dmashim_ctx_info(obj, &buf->info);
 }
 
-static int dmashim_cmd_bind(struct dmashim_ctx *ctx,
-			    union dmashim_ioctl_buf *buf)
+static int dmashim_cmd_bind(void *obj, union dmashim_ioctl_buf *buf)
 {
-	return dmashim_ctx_bind(ctx, &buf->bind);
+	return dmashim_ctx_bind(obj, &buf->bind);
 }
 
-static int dmashim_cmd_alloc(struct dmashim_ctx *ctx,
-			     union dmashim_ioctl_buf *buf)
+static int dmashim_cmd_alloc(void *obj, union dmashim_ioctl_buf *buf)
 {
-	return dmashim_buf_alloc(ctx, &buf->alloc);
+	return dmashim_buf_alloc(obj, &buf->alloc);
 }
 
-static int dmashim_cmd_pin(struct dmashim_ctx *ctx,
-			   union dmashim_ioctl_buf *buf)
+static int dmashim_cmd_pin(void *obj, union dmashim_ioctl_buf *buf)
 {
-	return dmashim_pin(ctx, &buf->pin);
+	return dmashim_pin(obj, &buf->pin);
 }
 
-static int dmashim_cmd_map(struct dmashim_ctx *ctx,
-			   union dmashim_ioctl_buf *buf)
+static int dmashim_cmd_map(void *obj, union dmashim_ioctl_buf *buf)
 {
-	return dmashim_map(ctx, &buf->map);
+	return dmashim_map(obj, &buf->map);
 }
 
-static int dmashim_cmd_unmap(struct dmashim_ctx *ctx,
-			     union dmashim_ioctl_buf *buf)
+static int dmashim_cmd_unmap(void *obj, union dmashim_ioctl_buf *buf)
 {
-	return dmashim_unmap(ctx, &buf->unmap);
+	return dmashim_unmap(obj, &buf->unmap);
 }
 
-static int dmashim_cmd_segments(struct dmashim_ctx *ctx,
-				union dmashim_ioctl_buf *buf)
+static int dmashim_cmd_segments(void *obj, union dmashim_ioctl_buf *buf)
 {
-	return dmashim_segments(ctx, &buf->segments);
+	return dmashim_segments(obj, &buf->segments);
 }
 
-static int dmashim_cmd_sync(struct dmashim_ctx *ctx,
-			    union dmashim_ioctl_buf *buf)
+static int dmashim_cmd_sync(void *obj, union dmashim_ioctl_buf *buf)
 {
-	return dmashim_sync(ctx, &buf->sync);
+	return dmashim_sync(obj, &buf->sync);
 }
 
-static int dmashim_cmd_stats(struct dmashim_ctx *ctx,
-			     union dmashim_ioctl_buf *buf)
+static int dmashim_cmd_stats(void *obj, union dmashim_ioctl_buf *buf)
 {
-	return dmashim_ctx_stats(ctx, &buf->stats);
+	return dmashim_ctx_stats(obj, &buf->stats);
 }
 
-#define DMASHIM_OP(_nr, _fn, _struct, _last)				\
-	[_nr] = {							\
-		.size = sizeof(_struct),				\
-		.min_size = offsetofend(_struct, _last),		\
-		.execute = _fn,						\
-	}
+static int dmashim_cmd_chan_open(void *obj, union dmashim_ioctl_buf *buf)
+{
+	return dmashim_chan_open(obj, &buf->chan_open);
+}
 
-static const struct dmashim_ioctl_op dmashim_ops[] = {
-	DMASHIM_OP(DMASHIM_CMD_INFO, dmashim_cmd_info, struct dmashim_info,
+static const struct dmashim_ioctl_op dmashim_ctx_ops[] = {
+	DMASHIM_OP(0, DMASHIM_CMD_INFO, dmashim_cmd_info, struct dmashim_info,
 		   driver),
-	DMASHIM_OP(DMASHIM_CMD_BIND, dmashim_cmd_bind, struct dmashim_bind,
+	DMASHIM_OP(0, DMASHIM_CMD_BIND, dmashim_cmd_bind, struct dmashim_bind,
 		   device),
-	DMASHIM_OP(DMASHIM_CMD_ALLOC, dmashim_cmd_alloc, struct dmashim_alloc,
+	DMASHIM_OP(0, DMASHIM_CMD_ALLOC, dmashim_cmd_alloc, struct dmashim_alloc,
 		   __reserved),
-	DMASHIM_OP(DMASHIM_CMD_PIN, dmashim_cmd_pin, struct dmashim_pin, fd),
-	DMASHIM_OP(DMASHIM_CMD_MAP, dmashim_cmd_map, struct dmashim_map,
+	DMASHIM_OP(0, DMASHIM_CMD_PIN, dmashim_cmd_pin, struct dmashim_pin, fd),
+	DMASHIM_OP(0, DMASHIM_CMD_MAP, dmashim_cmd_map, struct dmashim_map,
 		   length),
-	DMASHIM_OP(DMASHIM_CMD_UNMAP, dmashim_cmd_unmap, struct dmashim_unmap,
+	DMASHIM_OP(0, DMASHIM_CMD_UNMAP, dmashim_cmd_unmap, struct dmashim_unmap,
 		   handle),
-	DMASHIM_OP(DMASHIM_CMD_SEGMENTS, dmashim_cmd_segments,
+	DMASHIM_OP(0, DMASHIM_CMD_SEGMENTS, dmashim_cmd_segments,
 		   struct dmashim_segments, __reserved),
-	DMASHIM_OP(DMASHIM_CMD_SYNC, dmashim_cmd_sync, struct dmashim_sync,
+	DMASHIM_OP(0, DMASHIM_CMD_SYNC, dmashim_cmd_sync, struct dmashim_sync,
 		   __reserved),
-	DMASHIM_OP(DMASHIM_CMD_STATS, dmashim_cmd_stats, struct dmashim_stats,
+	DMASHIM_OP(0, DMASHIM_CMD_STATS, dmashim_cmd_stats, struct dmashim_stats,
 		   failures),
+	DMASHIM_OP(0, DMASHIM_CMD_CHAN_OPEN, dmashim_cmd_chan_open,
+		   struct dmashim_chan_open, __reserved),
 };
 
 /**
- * dmashim_ioctl() - the unlocked_ioctl of /dev/dmashim
- * @file: the context's file
+ * dmashim_ioctl_dispatch() - run one of a file's ioctls
+ * @ops: the file's commands, indexed by ioctl number less @first
+ * @nr_ops: entries in @ops
+ * @first: ioctl number of @ops[0]
+ * @obj: the file's object, for the command
  * @cmd: ioctl number
  * @arg: user pointer to the command's struct
  *
- * Return: 0 or a negative errno; -ENOTTY for a number that is not a
- * dmashim ioctl.
+ * Checks the size the struct carries, copies it in (bytes the kernel
+ * does not know must be zero), runs the command and copies as much of
+ * the result back as the caller has room for.
+ *
+ * Return: 0 or a negative errno; -ENOTTY for a number not in @ops.
  */
-long dmashim_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+long dmashim_ioctl_dispatch(const struct dmashim_ioctl_op *ops,
+			    unsigned int nr_ops, unsigned int first,
+			    void *obj, unsigned int cmd, unsigned long arg)
 {
-	struct dmashim_ctx *ctx = file->private_data;
 	void __user *uarg = (void __user *)arg;
 	const struct dmashim_ioctl_op *op;
 	union dmashim_ioctl_buf buf;
@@ -136,10 +116,10 @@ long dmashim_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	u32 size;
 	int ret;
 
-	if (cmd != _IO(DMASHIM_TYPE, nr) || nr >= ARRAY_SIZE(dmashim_ops) ||
-	    !dmashim_ops[nr].execute)
+	if (cmd != _IO(DMASHIM_TYPE, nr) || nr < first ||
+	    nr - first >= nr_ops || !ops[nr - first].execute)
 		return -ENOTTY;
-	op = &dmashim_ops[nr];
+	op = &ops[nr - first];
 
 	if (get_user(size, (u32 __user *)uarg))
 		return -EFAULT;
@@ -149,11 +129,27 @@ long dmashim_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (ret)
 		return ret;
 
-	ret = op->execute(ctx, &buf);
+	ret = op->execute(obj, &buf);
 	if (ret)
 		return ret;
 
 	if (copy_to_user(uarg, &buf, min_t(size_t, size, op->size)))
 		return -EFAULT;
 	return 0;
+}
+
+/**
+ * dmashim_ioctl() - the unlocked_ioctl of /dev/dmashim
+ * @file: the context's file
+ * @cmd: ioctl number
+ * @arg: user pointer to the command's struct
+ *
+ * Return: 0 or a negative errno; -ENOTTY for a number that is not a
+ * context ioctl.
+ */
+long dmashim_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	return dmashim_ioctl_dispatch(dmashim_ctx_ops,
+				      ARRAY_SIZE(dmashim_ctx_ops), 0,
+				      file->private_data, cmd, arg);
 }

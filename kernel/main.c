@@ -9,9 +9,14 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/workqueue.h>
 
 #include <linux/dmashim.h>
 #include "dmashim.h"
+
+/* Work that may outlive every file: drained before the module goes. */
+struct workqueue_struct *dmashim_wq;
 
 static unsigned int default_dma_bits = 64;
 module_param(default_dma_bits, uint, 0444);
@@ -54,6 +59,9 @@ static int __init dmashim_init(void)
 {
 	int ret;
 
+	dmashim_wq = alloc_workqueue("dmashim", 0, 0);
+	if (!dmashim_wq)
+		return -ENOMEM;
 	dmashim_debugfs_init();
 	ret = dmashim_claim_init();
 	if (ret)
@@ -77,6 +85,7 @@ err_claim:
 	dmashim_claim_exit();
 err_debugfs:
 	dmashim_debugfs_exit();
+	destroy_workqueue(dmashim_wq);
 	return ret;
 }
 
@@ -87,6 +96,9 @@ static void __exit dmashim_exit(void)
 	dmashim_default_exit();
 	dmashim_claim_exit();
 	dmashim_debugfs_exit();
+	/* Fences return to their pools after an RCU grace period. */
+	rcu_barrier();
+	destroy_workqueue(dmashim_wq);
 }
 
 module_init(dmashim_init);

@@ -47,6 +47,12 @@
  * @DMASHIM_CMD_SEGMENTS: see &struct dmashim_segments
  * @DMASHIM_CMD_SYNC: see &struct dmashim_sync
  * @DMASHIM_CMD_STATS: see &struct dmashim_stats
+ * @DMASHIM_CMD_CHAN_OPEN: see &struct dmashim_chan_open
+ * @DMASHIM_CMD_CHAN_INFO: (channel fd) see &struct dmashim_chan_info
+ * @DMASHIM_CMD_CHAN_CONFIG: (channel fd) see &struct dmashim_chan_config
+ * @DMASHIM_CMD_CHAN_SUBMIT: (channel fd) see &struct dmashim_chan_submit
+ * @DMASHIM_CMD_CHAN_STATUS: (channel fd) see &struct dmashim_chan_status
+ * @DMASHIM_CMD_CHAN_CONTROL: (channel fd) see &struct dmashim_chan_control
  */
 enum dmashim_ioctl_nr {
 	DMASHIM_CMD_INFO = 0x00,
@@ -58,6 +64,12 @@ enum dmashim_ioctl_nr {
 	DMASHIM_CMD_SEGMENTS = 0x06,
 	DMASHIM_CMD_SYNC = 0x07,
 	DMASHIM_CMD_STATS = 0x08,
+	DMASHIM_CMD_CHAN_OPEN = 0x09,
+	DMASHIM_CMD_CHAN_INFO = 0x20,
+	DMASHIM_CMD_CHAN_CONFIG = 0x21,
+	DMASHIM_CMD_CHAN_SUBMIT = 0x22,
+	DMASHIM_CMD_CHAN_STATUS = 0x23,
+	DMASHIM_CMD_CHAN_CONTROL = 0x24,
 };
 
 /**
@@ -529,5 +541,388 @@ struct dmashim_stats {
 };
 
 #define DMASHIM_IOCTL_STATS	_IO(DMASHIM_TYPE, DMASHIM_CMD_STATS)
+
+/* ---- dmaengine channels ------------------------------------------------- */
+
+/**
+ * enum dmashim_chan_caps - what a channel does
+ * @DMASHIM_CAP_MEMCPY: memory to memory (DMA_MEMCPY)
+ * @DMASHIM_CAP_SLAVE: memory to or from a device address (DMA_SLAVE)
+ * @DMASHIM_CAP_CYCLIC: a ring, period after period (DMA_CYCLIC)
+ */
+enum dmashim_chan_caps {
+	DMASHIM_CAP_MEMCPY = 1 << 0,
+	DMASHIM_CAP_SLAVE = 1 << 1,
+	DMASHIM_CAP_CYCLIC = 1 << 2,
+};
+
+/* Length of channel names ("dma0chan1"), with the NUL. */
+#define DMASHIM_CHAN_NAME_LEN	32
+
+/**
+ * struct dmashim_chan_open - DMASHIM_IOCTL_CHAN_OPEN: take a dmaengine
+ *	channel
+ * @size: in: sizeof(struct dmashim_chan_open) as the caller knows it
+ * @flags: in: must be 0
+ * @caps: in: &enum dmashim_chan_caps the channel must have
+ * @fd_flags: in: O_CLOEXEC or 0
+ * @name: in: the channel ("dma0chan1", as in /sys/class/dma), or "" for
+ *	the first free channel with @caps
+ * @fd: out: the channel, a file descriptor; closing it terminates what
+ *	is in flight and gives the channel back
+ * @__reserved: must be 0
+ *
+ * The channel is taken exclusively (dma_request_channel()): one owner,
+ * the returned file, until it is closed.  Buffers are mapped for the
+ * channel's DMA device (dmaengine_get_dma_device()), not the context's;
+ * the context's device is unaffected.
+ *
+ * Errors: %EINVAL for unknown @caps or flags, an unterminated @name;
+ * %ENODEV if no free channel matches (a named channel that is in use
+ * included); %ENOMEM.
+ */
+struct dmashim_chan_open {
+	__u32 size;
+	__u32 flags;
+	__u32 caps;
+	__u32 fd_flags;
+	char name[DMASHIM_CHAN_NAME_LEN];
+	__s32 fd;
+	__u32 __reserved;
+};
+
+#define DMASHIM_IOCTL_CHAN_OPEN	_IO(DMASHIM_TYPE, DMASHIM_CMD_CHAN_OPEN)
+
+/**
+ * enum dmashim_chan_state - the channel's state machine
+ * @DMASHIM_CHAN_CONFIGURED: idle: nothing submitted is pending; the only
+ *	state in which DMASHIM_IOCTL_CHAN_CONFIG is accepted
+ * @DMASHIM_CHAN_RUNNING: transfers are pending or moving
+ * @DMASHIM_CHAN_SUSPENDED: paused; pending transfers wait
+ *
+ * Transitions: submitting moves CONFIGURED to RUNNING (SUSPENDED stays
+ * SUSPENDED); the last completion moves RUNNING to CONFIGURED; pause
+ * moves RUNNING or SUSPENDED to SUSPENDED; resume moves SUSPENDED to
+ * RUNNING (or CONFIGURED, if nothing is pending); terminate moves any
+ * state to CONFIGURED.  Pausing a CONFIGURED channel and resuming one
+ * that is not SUSPENDED fail with %EINVAL.
+ */
+enum dmashim_chan_state {
+	DMASHIM_CHAN_CONFIGURED = 0,
+	DMASHIM_CHAN_RUNNING = 1,
+	DMASHIM_CHAN_SUSPENDED = 2,
+};
+
+/**
+ * struct dmashim_chan_info - DMASHIM_IOCTL_CHAN_INFO: describe a channel
+ * @size: in: sizeof(struct dmashim_chan_info) as the caller knows it
+ * @flags: in: must be 0
+ * @caps: out: &enum dmashim_chan_caps
+ * @state: out: &enum dmashim_chan_state
+ * @directions: out: dma_slave_caps directions (bit n: enum
+ *	dma_transfer_direction n)
+ * @src_addr_widths: out: supported source bus widths (bit n: n bytes)
+ * @dst_addr_widths: out: supported destination bus widths
+ * @max_burst: out: largest burst, 0 if unknown
+ * @residue_granularity: out: enum dma_residue_granularity
+ * @descs_total: out: descriptors the channel may have in flight
+ * @descs_free: out: of which free now
+ * @can_pause: out: 1 if pause and resume work
+ * @can_terminate: out: 1 if terminate works
+ * @__reserved: 0
+ * @name: out: the channel's name
+ * @device: out: the name of its DMA device, e.g. "0000:00:11.0"
+ */
+struct dmashim_chan_info {
+	__u32 size;
+	__u32 flags;
+	__u32 caps;
+	__u32 state;
+	__u32 directions;
+	__u32 src_addr_widths;
+	__u32 dst_addr_widths;
+	__u32 max_burst;
+	__u32 residue_granularity;
+	__u32 descs_total;
+	__u32 descs_free;
+	__u8 can_pause;
+	__u8 can_terminate;
+	__u8 __reserved[2];
+	char name[DMASHIM_CHAN_NAME_LEN];
+	char device[DMASHIM_NAME_LEN];
+};
+
+#define DMASHIM_IOCTL_CHAN_INFO	_IO(DMASHIM_TYPE, DMASHIM_CMD_CHAN_INFO)
+
+/**
+ * struct dmashim_chan_config - DMASHIM_IOCTL_CHAN_CONFIG: slave
+ *	configuration (dmaengine_slave_config())
+ * @size: in: sizeof(struct dmashim_chan_config) as the caller knows it
+ * @flags: in: must be 0
+ * @src_addr: in: device address read by %DMASHIM_XFER_FROM_DEVICE
+ * @dst_addr: in: device address written by %DMASHIM_XFER_TO_DEVICE
+ * @src_width: in: bytes per device read: 0 (any), 1, 2, 4 or 8
+ * @dst_width: in: bytes per device write
+ * @src_maxburst: in: words per burst from the device, 0 for any
+ * @dst_maxburst: in: words per burst to the device
+ *
+ * Only while the channel is %DMASHIM_CHAN_CONFIGURED (%EBUSY otherwise).
+ * Errors: %EINVAL for widths or flags, and whatever the provider refuses.
+ */
+struct dmashim_chan_config {
+	__u32 size;
+	__u32 flags;
+	__u64 src_addr;
+	__u64 dst_addr;
+	__u32 src_width;
+	__u32 dst_width;
+	__u32 src_maxburst;
+	__u32 dst_maxburst;
+};
+
+#define DMASHIM_IOCTL_CHAN_CONFIG _IO(DMASHIM_TYPE, DMASHIM_CMD_CHAN_CONFIG)
+
+/**
+ * enum dmashim_xfer_kind - &struct dmashim_xfer @kind
+ * @DMASHIM_XFER_MEMCPY: @length bytes from @src_fd at @src_offset to
+ *	@dst_fd at @dst_offset
+ * @DMASHIM_XFER_SLAVE: scatter-gather between a buffer and the device
+ *	address of the slave configuration: @dir says which way; the buffer
+ *	is @src_fd (to the device) or @dst_fd (from it); its ranges are
+ *	@ranges, or the one range [offset, offset + @length)
+ * @DMASHIM_XFER_CYCLIC: a ring buffer of @length bytes at the offset,
+ *	moved to or from the device @period bytes at a time, round and
+ *	round, until the channel is terminated; the ring must be one
+ *	contiguous run of addresses for the channel's device (it may be
+ *	longer than the device's maximum segment)
+ */
+enum dmashim_xfer_kind {
+	DMASHIM_XFER_MEMCPY = 0,
+	DMASHIM_XFER_SLAVE = 1,
+	DMASHIM_XFER_CYCLIC = 2,
+};
+
+/**
+ * enum dmashim_xfer_dir - &struct dmashim_xfer @dir, for slave and cyclic
+ * @DMASHIM_XFER_TO_DEVICE: memory to the device (DMA_MEM_TO_DEV)
+ * @DMASHIM_XFER_FROM_DEVICE: the device to memory (DMA_DEV_TO_MEM)
+ */
+enum dmashim_xfer_dir {
+	DMASHIM_XFER_TO_DEVICE = 1,
+	DMASHIM_XFER_FROM_DEVICE = 2,
+};
+
+/**
+ * struct dmashim_range - a byte range of a buffer
+ * @offset: first byte
+ * @length: bytes
+ */
+struct dmashim_range {
+	__u64 offset;
+	__u64 length;
+};
+
+/* Ranges a slave transfer may list. */
+#define DMASHIM_MAX_RANGES	64
+
+/**
+ * struct dmashim_xfer - one transfer of a batch
+ * @kind: &enum dmashim_xfer_kind
+ * @dir: &enum dmashim_xfer_dir (slave and cyclic), 0 for memcpy
+ * @src_fd: source buffer (a dma-buf fd), -1 if none
+ * @dst_fd: destination buffer, -1 if none
+ * @src_offset: offset in the source buffer
+ * @dst_offset: offset in the destination buffer
+ * @length: bytes (cyclic: of the ring; slave with @nr_ranges: ignored)
+ * @period: (cyclic) bytes per period; @length is a multiple of it
+ * @ranges: (slave) user pointer to @nr_ranges &struct dmashim_range, or 0
+ * @nr_ranges: (slave) entries in @ranges, at most %DMASHIM_MAX_RANGES
+ * @cookie: out: the transfer's cookie
+ * @user_data: returned in the transfer's completion records
+ */
+struct dmashim_xfer {
+	__u32 kind;
+	__u32 dir;
+	__s32 src_fd;
+	__s32 dst_fd;
+	__u64 src_offset;
+	__u64 dst_offset;
+	__u64 length;
+	__u64 period;
+	__u64 ranges;
+	__u32 nr_ranges;
+	__s32 cookie;
+	__u64 user_data;
+};
+
+/**
+ * enum dmashim_submit_flags - &struct dmashim_chan_submit @flags
+ * @DMASHIM_SUBMIT_FENCE_OUT: return a sync_file that signals when the
+ *	whole batch is done (with an error if a transfer failed)
+ */
+enum dmashim_submit_flags {
+	DMASHIM_SUBMIT_FENCE_OUT = 1 << 0,
+};
+
+/**
+ * struct dmashim_chan_submit - DMASHIM_IOCTL_CHAN_SUBMIT: submit a batch
+ *	and start it (dmaengine_submit(), dma_async_issue_pending())
+ * @size: in: sizeof(struct dmashim_chan_submit) as the caller knows it
+ * @flags: in: &enum dmashim_submit_flags
+ * @xfers: in: user pointer to an array of &struct dmashim_xfer; their
+ *	@cookie fields are filled in
+ * @count: in: transfers in @xfers, 1 to the channel's descriptor pool
+ * @fence_fd: out: (%DMASHIM_SUBMIT_FENCE_OUT) the sync_file, else -1
+ *
+ * A buffer is mapped for the channel's device the first time a transfer
+ * uses it; the mapping is kept (and holds the buffer, which may be
+ * closed) until the channel is closed, or the least recently used of
+ * more than the cache's worth is dropped when idle.  Before starting,
+ * sources are synced for the device; at completion, destinations are
+ * synced for the CPU, then the completion record is queued.
+ *
+ * The batch is submitted whole or not at all: it is checked, and its
+ * descriptors reserved, before anything starts.  Nothing is allocated
+ * on this path once every buffer of the batch is mapped.
+ *
+ * Errors: %EINVAL for a bad kind, direction, range (outside the buffer,
+ * zero length, a cyclic ring that is not contiguous for the device, or
+ * that the provider refuses), flag or count; %EBADF for a fd that is not
+ * a dma-buf; %EDESTADDRREQ for a slave or cyclic transfer before any
+ * DMASHIM_IOCTL_CHAN_CONFIG; %EBUSY if the descriptor pool cannot hold
+ * the batch now; %EFAULT; mapping errors (see &struct dmashim_map).
+ */
+struct dmashim_chan_submit {
+	__u32 size;
+	__u32 flags;
+	__u64 xfers;
+	__u32 count;
+	__s32 fence_fd;
+};
+
+#define DMASHIM_IOCTL_CHAN_SUBMIT _IO(DMASHIM_TYPE, DMASHIM_CMD_CHAN_SUBMIT)
+
+/**
+ * enum dmashim_xfer_status - where a transfer is
+ * @DMASHIM_XFER_PENDING: submitted, nothing moved yet (a cyclic transfer
+ *	is IN_PROGRESS from the start: its position comes back to it)
+ * @DMASHIM_XFER_IN_PROGRESS: moving
+ * @DMASHIM_XFER_PAUSED: started, the channel is paused
+ * @DMASHIM_XFER_COMPLETE: done, every byte moved
+ * @DMASHIM_XFER_ERROR: the provider failed it; @residue bytes did not move
+ * @DMASHIM_XFER_ABORTED: terminated before it was done
+ */
+enum dmashim_xfer_status {
+	DMASHIM_XFER_PENDING = 0,
+	DMASHIM_XFER_IN_PROGRESS = 1,
+	DMASHIM_XFER_PAUSED = 2,
+	DMASHIM_XFER_COMPLETE = 3,
+	DMASHIM_XFER_ERROR = 4,
+	DMASHIM_XFER_ABORTED = 5,
+};
+
+/**
+ * struct dmashim_chan_status - DMASHIM_IOCTL_CHAN_STATUS: a transfer's
+ *	status, and the channel's state
+ * @size: in: sizeof(struct dmashim_chan_status) as the caller knows it
+ * @flags: in: must be 0
+ * @cookie: in: a cookie from DMASHIM_IOCTL_CHAN_SUBMIT
+ * @status: out: &enum dmashim_xfer_status
+ * @residue: out: bytes not moved yet (for a cyclic transfer: to the end
+ *	of the ring)
+ * @state: out: &enum dmashim_chan_state
+ * @__reserved: must be 0
+ *
+ * The status of a transfer whose record has been read, or that was never
+ * submitted on the channel, is what dmaengine says of its cookie.
+ * Errors: %EINVAL for a cookie below 1.
+ */
+struct dmashim_chan_status {
+	__u32 size;
+	__u32 flags;
+	__s32 cookie;
+	__u32 status;
+	__u64 residue;
+	__u32 state;
+	__u32 __reserved;
+};
+
+#define DMASHIM_IOCTL_CHAN_STATUS _IO(DMASHIM_TYPE, DMASHIM_CMD_CHAN_STATUS)
+
+/**
+ * enum dmashim_chan_op - &struct dmashim_chan_control @op
+ * @DMASHIM_CHAN_PAUSE: dmaengine_pause(): the transfer in progress stops
+ *	at the provider's next step boundary
+ * @DMASHIM_CHAN_RESUME: dmaengine_resume()
+ * @DMASHIM_CHAN_TERMINATE: dmaengine_terminate_async(): every transfer is
+ *	aborted (records with %DMASHIM_XFER_ABORTED and the residue); the
+ *	call returns at once, the device may still touch memory
+ * @DMASHIM_CHAN_TERMINATE_SYNC: dmaengine_terminate_sync(): the same, and
+ *	returns once the device no longer touches memory and no callback
+ *	runs
+ */
+enum dmashim_chan_op {
+	DMASHIM_CHAN_PAUSE = 1,
+	DMASHIM_CHAN_RESUME = 2,
+	DMASHIM_CHAN_TERMINATE = 3,
+	DMASHIM_CHAN_TERMINATE_SYNC = 4,
+};
+
+/**
+ * struct dmashim_chan_control - DMASHIM_IOCTL_CHAN_CONTROL: pause,
+ *	resume, terminate
+ * @size: in: sizeof(struct dmashim_chan_control) as the caller knows it
+ * @flags: in: must be 0
+ * @op: in: &enum dmashim_chan_op
+ * @state: out: &enum dmashim_chan_state afterwards
+ *
+ * Errors: %EINVAL for an unknown @op or a transition the state machine
+ * refuses (see &enum dmashim_chan_state); %EOPNOTSUPP if the provider
+ * cannot pause or terminate.
+ */
+struct dmashim_chan_control {
+	__u32 size;
+	__u32 flags;
+	__u32 op;
+	__u32 state;
+};
+
+#define DMASHIM_IOCTL_CHAN_CONTROL _IO(DMASHIM_TYPE, DMASHIM_CMD_CHAN_CONTROL)
+
+/**
+ * enum dmashim_record_flags - &struct dmashim_record @flags
+ * @DMASHIM_RECORD_PERIOD: a period of a cyclic transfer ended (the
+ *	transfer goes on)
+ */
+enum dmashim_record_flags {
+	DMASHIM_RECORD_PERIOD = 1 << 0,
+};
+
+/**
+ * struct dmashim_record - what read() on a channel returns, one per
+ *	finished transfer and per cyclic period
+ * @cookie: the transfer's cookie
+ * @status: &enum dmashim_xfer_status: COMPLETE, ERROR or ABORTED (or
+ *	IN_PROGRESS for a period record)
+ * @residue: bytes not moved (for a period record: to the end of the ring)
+ * @user_data: the transfer's @user_data
+ * @periods: (period records) periods that ended since the transfer's
+ *	previous record: records of a reader that falls behind are merged
+ * @flags: &enum dmashim_record_flags
+ * @timestamp_ns: CLOCK_MONOTONIC when the transfer (or period) ended
+ *
+ * read() takes whole records, blocking (unless O_NONBLOCK: %EAGAIN) while
+ * there is none; poll() reports EPOLLIN when one is there.  A buffer
+ * smaller than a record gets %EINVAL.
+ */
+struct dmashim_record {
+	__s32 cookie;
+	__u32 status;
+	__u64 residue;
+	__u64 user_data;
+	__u32 periods;
+	__u32 flags;
+	__u64 timestamp_ns;
+};
 
 #endif /* _UAPI_LINUX_DMASHIM_H */

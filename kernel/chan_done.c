@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmashim - completions: from the provider's callbacks to the records
+ * read() returns, and the fences
+ *
+ * A descriptor's callback (the provider's tasklet or interrupt) counts it
+ * done.  The request's last descriptor, a cyclic period, an error or an
+ * abort queues the request's work on the channel's ordered workqueue,
+ * which syncs what the device wrote for the CPU, signals the request's
+ * fence and puts the request in line for read().  A request goes back to
+ * the pool when its final record is read: records are never lost, and a
+ * reader that falls behind makes submits fail with -EBUSY.  Records of
+ * cyclic periods that pile up are merged into one with a count.
+ *
+ * Fences come from the channel's pool and go back to it an RCU grace
+ * period after their last reference, as dma_fence_free() would free them.
+ */
+
+#include <linux/dma-fence.h>
+#include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/rcupdate.h>
+#include <linux/uaccess.h>
+
+#include "channel.h"
+
+/* ---- fences ------------------------------------------------------------ */
+
+static struct dmashim_fence *to_dmashim_fence(struct dma_fence *fence)
+{
+	return container_of(fence, struct dmashim_fence, base);
+}
+
+static const char *dmashim_fence_driver_name(struct dma_fence *fence)
+{
+	return "dmashim";
+}
+
+static const char *dmashim_fence_timeline_name(struct dma_fence *fence)
+{
+	return to_dmashim_fence(fence)->chan->name;
+}
+
+static void dmashim_fence_rcu_free(struct rcu_head *rcu)
+{
+	struct dmashim_fence *f = container_of(rcu, struct dmashim_fence,
+					       base.rcu);
+	struct dmashim_chan *ch = f->chan;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ch->lock, flags);
+	list_add(&f->node, &ch->free_fences);
+	spin_unlock_irqrestore(&ch->lock, flags);
+	dmashim_chan_put(ch);
+}
+
+static void dmashim_fence_release(struct dma_fence *fence)
+{
+	call_rcu(&fence->rcu, dmashim_fence_rcu_free);
+}
+
+static const struct dma_fence_ops dmashim_fence_ops = {
+	.get_driver_name = dmashim_fence_driver_name,
+	.get_timeline_name = dmashim_fence_timeline_name,
+	.release = dmashim_fence_release,
+};
+
+/**
+ * dmashim_fence_get() - a fence from the channel's pool, initialised
+ * @ch: the channel; submits are serialised, so seqnos follow them
+ *
+ * Return: the fence, holding a reference to @ch, or NULL if the pool is
+ * empty (its fences are all held, by requests or by their users).
+ */
+struct dmashim_fence *dmashim_fence_get(struct dmashim_chan *ch)
+{
+	struct dmashim_fence *f;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ch->lock, flags);
+	f = list_first_entry_or_null(&ch->free_fences, struct dmashim_fence,
+				     node);
+	if (f)
+		list_del(&f->node);
+	spin_unlock_irqrestore(&ch->lock, flags);
+	if (!f)
+		return NULL;
+	kref_get(&ch->ref);
+	f->chan = ch;
+	dma_fence_init(&f->base, &dmashim_fence_ops, &ch->fence_lock,
+		       ch->fence_context, ++ch->fence_seqno);
+	return f;
+}
+
+/* ---- completion ------------------------------------------------------ */
+
+/*
+ * A cyclic transfer's callbacks may be merged (virt-dma runs one for any
+ * number of periods): count the periods by where the ring is.
+ */
+static void dmashim_req_periods(struct dmashim_req *req, u64 residue)
+{
+	u64 pos = (req->length - residue) % req->length;
+	u64 n = (pos + req->length - req->ring_pos) % req->length /
+		req->period;
+
+	/* Back where the last one ended: a whole ring went by. */
+	req->periods += n ? n : req->length / req->period;
+	req->ring_pos = pos;
+	req->residue = residue;
+}
+
+/**
+ * dmashim_req_callback() - a descriptor of a request is over
+ * @param: the request
+ * @res: how it went
+ *
+ * dmaengine's callback_result: any context.
+ */
+void dmashim_req_callback(void *param, const struct dmaengine_result *res)
+{
+	struct dmashim_req *req = param;
+	struct dmashim_chan *ch = req->chan;
+	bool failed = res && res->result != DMA_TRANS_NOERROR;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ch->lock, flags);
+	if (req->state != DMASHIM_REQ_PENDING)
+		goto out;
+	req->timestamp = ktime_get();
+	if (failed) {
+		req->status = DMASHIM_XFER_ERROR;
+		req->residue += res->residue;
+		req->batch_last->batch_failed = true;
+	}
+	if (req->kind == DMASHIM_XFER_CYCLIC && !failed) {
+		dmashim_req_periods(req, res ? res->residue : 0);
+	} else {
+		ch->descs_used--;
+		if (++req->descs_done < req->nr_descs)
+			goto out;
+		if (req->status != DMASHIM_XFER_ERROR)
+			req->status = DMASHIM_XFER_COMPLETE;
+		req->state = DMASHIM_REQ_DONE;
+		list_del_init(&req->node);
+	}
+	queue_work(ch->wq, &req->work);
+out:
+	spin_unlock_irqrestore(&ch->lock, flags);
+}
+
+/**
+ * dmashim_req_abort() - end a pending request that was terminated
+ * @req: the request, taken off the pending list by the terminate
+ * @residue: bytes not moved, as far as is known
+ */
+void dmashim_req_abort(struct dmashim_req *req, u64 residue)
+{
+	struct dmashim_chan *ch = req->chan;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ch->lock, flags);
+	if (req->state == DMASHIM_REQ_PENDING) {
+		req->state = DMASHIM_REQ_DONE;
+		req->status = DMASHIM_XFER_ABORTED;
+		req->residue = residue;
+		req->timestamp = ktime_get();
+		req->batch_last->batch_failed = true;
+		list_del_init(&req->node);
+	}
+	spin_unlock_irqrestore(&ch->lock, flags);
+	queue_work(ch->wq, &req->work);
+}
+
+/* The request's fence, with the error the request (or its batch) had. */
+static void dmashim_req_signal(struct dmashim_req *req)
+{
+	struct dma_fence *fence = &req->fence->base;
+
+	if (req->status == DMASHIM_XFER_ABORTED)
+		dma_fence_set_error(fence, -ECANCELED);
+	else if (req->status == DMASHIM_XFER_ERROR ||
+		 (req == req->batch_last && req->batch_failed))
+		dma_fence_set_error(fence, -EIO);
+	dma_fence_signal(fence);
+}
+
+/**
+ * dmashim_req_work() - report a request's event, in process context
+ * @work: the request's work
+ *
+ * What the device wrote is synced for the CPU first.  A revocation of the
+ * device holds its lock for writing: the sync is skipped then (the
+ * mappings are going, and so is the device).
+ */
+void dmashim_req_work(struct work_struct *work)
+{
+	struct dmashim_req *req = container_of(work, struct dmashim_req, work);
+	struct dmashim_chan *ch = req->chan;
+	struct dmashim_range *r;
+	unsigned long flags;
+	unsigned int i;
+	bool done, live;
+
+	if (req->dst && down_read_trylock(&ch->dd->sem)) {
+		live = !ch->dd->gone && !req->dst->map->dead;
+		for (i = 0; live && i < req->nr_dst_ranges; i++) {
+			r = &req->dst_ranges[i];
+			dmashim_mapping_sync(req->dst->map, r->offset,
+					     r->length, DMA_FROM_DEVICE, true);
+		}
+		up_read(&ch->dd->sem);
+	}
+
+	spin_lock_irqsave(&ch->lock, flags);
+	done = req->state == DMASHIM_REQ_DONE;
+	if (list_empty(&req->report_node))
+		list_add_tail(&req->report_node, &ch->reports);
+	spin_unlock_irqrestore(&ch->lock, flags);
+
+	if (done)
+		dmashim_req_signal(req);
+	wake_up_interruptible(&ch->wait);
+}
+
+/**
+ * dmashim_req_release() - give a request back to the pool
+ * @req: a request that is not pending: reported, or never submitted
+ *
+ * Drops what it held: its buffers' cache entries, its fence (signalled,
+ * as cancelled, if it never was).
+ */
+void dmashim_req_release(struct dmashim_req *req)
+{
+	struct dmashim_chan *ch = req->chan;
+	struct dmashim_fence *f = req->fence;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ch->lock, flags);
+	if (req->src)
+		req->src->busy--;
+	if (req->dst)
+		req->dst->busy--;
+	list_del_init(&req->report_node);
+	req->state = DMASHIM_REQ_FREE;
+	req->src = NULL;
+	req->dst = NULL;
+	req->fence = NULL;
+	req->nr_src_ranges = 0;
+	req->nr_dst_ranges = 0;
+	req->nr_descs = 0;
+	req->descs_done = 0;
+	req->status = 0;
+	req->residue = 0;
+	req->periods = 0;
+	req->ring_pos = 0;
+	req->batch_last = NULL;
+	req->batch_failed = false;
+	list_add_tail(&req->node, &ch->free_reqs);
+	spin_unlock_irqrestore(&ch->lock, flags);
+
+	if (!f)
+		return;
+	if (!test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &f->base.flags)) {
+		dma_fence_set_error(&f->base, -ECANCELED);
+		dma_fence_signal(&f->base);
+	}
+	dma_fence_put(&f->base);
+}
+
+/* ---- read() and poll() ----------------------------------------------- */
+
+/*
+ * The next record of a request in line: its periods, if any are pending,
+ * else its end.  Returns true for the final record.  The lock is held.
+ */
+static bool dmashim_record(struct dmashim_req *req, struct dmashim_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->cookie = req->cookies[req->nr_descs - 1];
+	rec->user_data = req->user_data;
+	rec->timestamp_ns = ktime_to_ns(req->timestamp);
+	rec->residue = req->residue;
+	if (req->periods) {
+		rec->flags = DMASHIM_RECORD_PERIOD;
+		rec->periods = req->periods;
+		rec->status = DMASHIM_XFER_IN_PROGRESS;
+		return false;
+	}
+	rec->status = req->status;
+	return true;
+}
+
+static bool dmashim_chan_readable(struct dmashim_chan *ch)
+{
+	bool ready;
+
+	spin_lock_irq(&ch->lock);
+	ready = !list_empty(&ch->reports) || ch->dead;
+	spin_unlock_irq(&ch->lock);
+	return ready;
+}
+
+/**
+ * dmashim_chan_read() - read() of a channel: &struct dmashim_record
+ * @file: the channel's file
+ * @ubuf: where to
+ * @count: room; whole records only
+ * @ppos: unused
+ *
+ * Return: bytes read (0 once the channel was revoked and every record
+ * read), or -EINVAL for room for less than a record, -EAGAIN,
+ * -ERESTARTSYS, -EFAULT.
+ */
+ssize_t dmashim_chan_read(struct file *file, char __user *ubuf, size_t count,
+			  loff_t *ppos)
+{
+	struct dmashim_chan *ch = file->private_data;
+	struct dmashim_record rec;
+	struct dmashim_req *req;
+	size_t done = 0;
+	bool final;
+	int ret = 0;
+
+	if (count < sizeof(rec))
+		return -EINVAL;
+	if (mutex_lock_interruptible(&ch->read_lock))
+		return -ERESTARTSYS;
+	while (done + sizeof(rec) <= count) {
+		spin_lock_irq(&ch->lock);
+		req = list_first_entry_or_null(&ch->reports, struct dmashim_req,
+					       report_node);
+		if (req)
+			final = dmashim_record(req, &rec);
+		spin_unlock_irq(&ch->lock);
+		if (!req) {
+			if (done || ch->dead)
+				break;
+			ret = -EAGAIN;
+			if (file->f_flags & O_NONBLOCK)
+				break;
+			ret = wait_event_interruptible(ch->wait,
+						       dmashim_chan_readable(ch));
+			if (ret)
+				break;
+			continue;
+		}
+		ret = -EFAULT;
+		if (copy_to_user(ubuf + done, &rec, sizeof(rec)))
+			break;
+		ret = 0;
+		done += sizeof(rec);
+
+		/* Take what was copied; more periods may have ended since. */
+		if (final) {
+			dmashim_req_release(req);
+			continue;
+		}
+		spin_lock_irq(&ch->lock);
+		req->periods -= rec.periods;
+		if (!req->periods && req->state != DMASHIM_REQ_DONE)
+			list_del_init(&req->report_node);
+		spin_unlock_irq(&ch->lock);
+	}
+	mutex_unlock(&ch->read_lock);
+	return done ? done : ret;
+}
+
+/**
+ * dmashim_chan_poll() - poll() of a channel
+ * @file: the channel's file
+ * @wait: the poll table
+ *
+ * Return: EPOLLIN with a record to read, EPOLLHUP once revoked.
+ */
+__poll_t dmashim_chan_poll(struct file *file, struct poll_table_struct *wait)
+{
+	struct dmashim_chan *ch = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &ch->wait, wait);
+	spin_lock_irq(&ch->lock);
+	if (!list_empty(&ch->reports))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (ch->dead)
+		mask |= EPOLLHUP;
+	spin_unlock_irq(&ch->lock);
+	return mask;
+}
