@@ -150,26 +150,22 @@ out:
 }
 
 /**
- * dmashim_req_abort() - end a pending request that was terminated
- * @req: the request, taken off the pending list by the terminate
- * @residue: bytes not moved, as far as is known
+ * dmashim_req_abort_locked() - end a pending request that was terminated
+ * @req: the request, on the channel's pending list
+ *
+ * Its residue is what the terminate saw.  The channel's lock is held: a
+ * callback still running after an asynchronous terminate ends requests
+ * too, and takes them off the list.
  */
-void dmashim_req_abort(struct dmashim_req *req, u64 residue)
+void dmashim_req_abort_locked(struct dmashim_req *req)
 {
-	struct dmashim_chan *ch = req->chan;
-	unsigned long flags;
-
-	spin_lock_irqsave(&ch->lock, flags);
-	if (req->state == DMASHIM_REQ_PENDING) {
-		req->state = DMASHIM_REQ_DONE;
-		req->status = DMASHIM_XFER_ABORTED;
-		req->residue = residue;
-		req->timestamp = ktime_get();
-		req->batch_last->batch_failed = true;
-		list_del_init(&req->node);
-	}
-	spin_unlock_irqrestore(&ch->lock, flags);
-	queue_work(ch->wq, &req->work);
+	lockdep_assert_held(&req->chan->lock);
+	req->state = DMASHIM_REQ_DONE;
+	req->status = DMASHIM_XFER_ABORTED;
+	req->timestamp = ktime_get();
+	req->batch_last->batch_failed = true;
+	list_del_init(&req->node);
+	queue_work(req->chan->wq, &req->work);
 }
 
 /* The request's fence, with the error the request (or its batch) had. */
@@ -212,9 +208,14 @@ void dmashim_req_work(struct work_struct *work)
 		up_read(&ch->dd->sem);
 	}
 
+	/*
+	 * A request is in line only with something to read: its end, or
+	 * periods.  The periods this run was queued for may have been read
+	 * already, with later ones.
+	 */
 	spin_lock_irqsave(&ch->lock, flags);
 	done = req->state == DMASHIM_REQ_DONE;
-	if (list_empty(&req->report_node))
+	if (list_empty(&req->report_node) && (done || req->periods))
 		list_add_tail(&req->report_node, &ch->reports);
 	spin_unlock_irqrestore(&ch->lock, flags);
 
@@ -351,8 +352,13 @@ ssize_t dmashim_chan_read(struct file *file, char __user *ubuf, size_t count,
 		ret = 0;
 		done += sizeof(rec);
 
-		/* Take what was copied; more periods may have ended since. */
+		/*
+		 * Take what was copied; more periods may have ended since.
+		 * A final record is read once the request's work reported
+		 * it; the work may still be running, not be queued again.
+		 */
 		if (final) {
+			flush_work(&req->work);
 			dmashim_req_release(req);
 			continue;
 		}

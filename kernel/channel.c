@@ -88,11 +88,17 @@ static int dmashim_chan_terminate(struct dmashim_chan *ch, bool sync)
 {
 	struct dmashim_req *req, *next;
 	unsigned long flags;
-	LIST_HEAD(aborted);
 	int ret;
 
+	/*
+	 * Callbacks take ended requests off the list meanwhile; tx_status
+	 * may be called in atomic context and takes only the provider's
+	 * locks, which its callbacks are never called with.
+	 */
+	spin_lock_irqsave(&ch->lock, flags);
 	list_for_each_entry(req, &ch->pending, node)
 		req->residue = dmashim_req_residue(ch, req);
+	spin_unlock_irqrestore(&ch->lock, flags);
 	ret = sync ? dmaengine_terminate_sync(ch->chan) :
 		     dmaengine_terminate_async(ch->chan);
 	if (ret)
@@ -102,15 +108,12 @@ static int dmashim_chan_terminate(struct dmashim_chan *ch, bool sync)
 	ch->paused = false;
 	list_for_each_entry_safe(req, next, &ch->pending, node)
 		if (req->state == DMASHIM_REQ_PENDING)
-			list_move_tail(&req->node, &aborted);
+			dmashim_req_abort_locked(req);
 	/* Their descriptors are gone with the terminated transfers. */
 	ch->descs_used = 0;
 	list_for_each_entry(req, &ch->pending, node)
 		ch->descs_used += req->nr_descs - req->descs_done;
 	spin_unlock_irqrestore(&ch->lock, flags);
-
-	list_for_each_entry_safe(req, next, &aborted, node)
-		dmashim_req_abort(req, req->residue);
 	return 0;
 }
 

@@ -221,7 +221,7 @@ void dmashim_chan_cache_drop_all(struct dmashim_chan *ch);
 /* chan_done.c */
 void dmashim_req_callback(void *param, const struct dmaengine_result *res);
 void dmashim_req_work(struct work_struct *work);
-void dmashim_req_abort(struct dmashim_req *req, u64 residue);
+void dmashim_req_abort_locked(struct dmashim_req *req);
 void dmashim_req_release(struct dmashim_req *req);
 struct dmashim_fence *dmashim_fence_get(struct dmashim_chan *ch);
 void dmashim_fence_pool_put(struct dmashim_fence *f);
