@@ -420,7 +420,8 @@ static enum dma_status vdma_tx_status(struct dma_chan *chan,
 	spin_lock_irqsave(&c->vc.lock, flags);
 	if (c->active && c->active->vd.tx.cookie == cookie) {
 		residue = c->active->total - c->active->done;
-		if (c->paused)
+		/* Paused once the step in flight is over: the residue holds. */
+		if (c->paused && !c->busy)
 			ret = DMA_PAUSED;
 	} else {
 		vd = vchan_find_desc(&c->vc, cookie);

@@ -807,7 +807,8 @@ struct dmashim_chan_submit {
  * @DMASHIM_XFER_PENDING: submitted, nothing moved yet (a cyclic transfer
  *	is IN_PROGRESS from the start: its position comes back to it)
  * @DMASHIM_XFER_IN_PROGRESS: moving
- * @DMASHIM_XFER_PAUSED: started, the channel is paused
+ * @DMASHIM_XFER_PAUSED: started, the channel is paused and the transfer
+ *	stands still (the provider's step in flight is over)
  * @DMASHIM_XFER_COMPLETE: done, every byte moved
  * @DMASHIM_XFER_ERROR: the provider failed it; @residue bytes did not move
  * @DMASHIM_XFER_ABORTED: terminated before it was done
