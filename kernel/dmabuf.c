@@ -3,9 +3,13 @@
  * dmashim - the dma-buf exporter: every dmashim buffer is a dma-buf
  *
  * Each attachment gets its own copy of the buffer's page table, mapped
- * for the attaching device with dma_map_sgtable().  A coherent buffer
- * attached by the device it was allocated for is mapped already: that
- * attachment gets the coherent DMA address as its one segment.
+ * for the attaching device with dma_map_sgtable().  Sharing means the
+ * same pages mapped for several devices at once, which DMA API debugging
+ * takes for a mistake unless the mapping skips the CPU sync, as DRM's
+ * PRIME does: the syncs of a map and an unmap are made explicitly.  A
+ * coherent buffer attached by the device it was allocated for is mapped
+ * already: that attachment gets the coherent DMA address as its one
+ * segment.
  *
  * CPU access through DMA_BUF_IOCTL_SYNC syncs every mapped attachment in
  * the direction it was mapped with, and the buffer's dmashim mappings
@@ -179,7 +183,10 @@ static struct sg_table *dmashim_map_dma_buf(struct dma_buf_attachment *attach,
 	else if (a->mapped)
 		ret = -EBUSY;
 	else if (!a->coherent)
-		ret = dma_map_sgtable(attach->dev, &a->sgt, dir, 0);
+		ret = dma_map_sgtable(attach->dev, &a->sgt, dir,
+				      DMA_ATTR_SKIP_CPU_SYNC);
+	if (!ret && !a->coherent)
+		dma_sync_sgtable_for_device(attach->dev, &a->sgt, dir);
 	if (!ret) {
 		a->mapped = true;
 		a->dir = dir;
@@ -196,8 +203,11 @@ static void dmashim_unmap_dma_buf(struct dma_buf_attachment *attach,
 	struct dmashim_attachment *a = attach->priv;
 
 	mutex_lock(&buf->lock);
-	if (!a->coherent)
-		dma_unmap_sgtable(attach->dev, sgt, dir, 0);
+	if (!a->coherent) {
+		dma_sync_sgtable_for_cpu(attach->dev, sgt, dir);
+		dma_unmap_sgtable(attach->dev, sgt, dir,
+				  DMA_ATTR_SKIP_CPU_SYNC);
+	}
 	a->mapped = false;
 	mutex_unlock(&buf->lock);
 }
