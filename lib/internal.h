@@ -39,6 +39,11 @@ struct dmashim_mapping {
 	struct dmashim_segment segments[];
 };
 
+/* A channel: the file DMASHIM_IOCTL_CHAN_OPEN returned. */
+struct dmashim_chan {
+	int fd;
+};
+
 /* ioctl() on a dmashim struct; returns 0 or -errno. */
 int dmashim_ioctl(int fd, unsigned long request, void *arg);
 

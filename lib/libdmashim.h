@@ -199,6 +199,128 @@ int dmashim_sync_for_cpu(struct dmashim_mapping *map, size_t offset,
 int dmashim_sync_for_device(struct dmashim_mapping *map, size_t offset,
 			    size_t length);
 
+/* ---- Channels ------------------------------------------------------------ */
+
+/** A dmaengine channel, taken exclusively through a context. */
+struct dmashim_chan;
+
+/**
+ * dmashim_chan_open() - take a channel (DMASHIM_IOCTL_CHAN_OPEN)
+ * @ctx: a context
+ * @name: the channel ("dma0chan1"), or NULL or "" for the first free one
+ *	with @caps
+ * @caps: DMASHIM_CAP_* the channel must have
+ * @chanp: receives the channel
+ *
+ * The channel's file is close-on-exec.  Return: 0, -ENODEV if no free
+ * channel matches, -ENAMETOOLONG if @name does not fit
+ * DMASHIM_CHAN_NAME_LEN, another negative errno.
+ */
+int dmashim_chan_open(struct dmashim_ctx *ctx, const char *name,
+		      unsigned int caps, struct dmashim_chan **chanp);
+
+/** dmashim_chan_close() - give the channel back; NULL is ignored */
+void dmashim_chan_close(struct dmashim_chan *chan);
+
+/** dmashim_chan_fd() - the channel's fd, for poll() and read() */
+int dmashim_chan_fd(const struct dmashim_chan *chan);
+
+/**
+ * dmashim_chan_info() - DMASHIM_IOCTL_CHAN_INFO
+ * @chan: the channel
+ * @info: filled in
+ *
+ * Return: 0, -ENODEV once the channel's device went away, another
+ * negative errno.
+ */
+int dmashim_chan_info(struct dmashim_chan *chan,
+		      struct dmashim_chan_info *info);
+
+/**
+ * dmashim_chan_config() - slave configuration (DMASHIM_IOCTL_CHAN_CONFIG)
+ * @chan: the channel, idle
+ * @cfg: the configuration; its @size is set by the library
+ *
+ * Return: 0, -EBUSY unless the channel is idle (CONFIGURED), -EINVAL for
+ * a configuration the channel does not take, another negative errno.
+ */
+int dmashim_chan_config(struct dmashim_chan *chan,
+			const struct dmashim_chan_config *cfg);
+
+/**
+ * dmashim_chan_submit() - submit a batch and start it
+ *	(DMASHIM_IOCTL_CHAN_SUBMIT)
+ * @chan: the channel
+ * @xfers: the transfers; their @cookie fields are filled in
+ * @count: how many
+ * @flags: DMASHIM_SUBMIT_* flags
+ * @fence_fd: with DMASHIM_SUBMIT_FENCE_OUT, receives the sync_file fd;
+ *	without, NULL or set to -1
+ *
+ * Return: 0 or a negative errno; the batch is submitted whole or not at
+ * all (-EBUSY: the channel's pools are full now; -EINVAL: FENCE_OUT
+ * without @fence_fd).
+ */
+int dmashim_chan_submit(struct dmashim_chan *chan, struct dmashim_xfer *xfers,
+			unsigned int count, unsigned int flags, int *fence_fd);
+
+/**
+ * dmashim_chan_wait() - wait for completion records and read them
+ * @chan: the channel
+ * @recs: where to put them
+ * @max: room in @recs, at least 1
+ * @timeout_ms: how long to wait for the first, -1 for ever, 0 not at all
+ *
+ * poll() then read(), resumed after signals.  Return: the number of
+ * records read (at least 1), -ETIME if none came in time, -ENODEV once
+ * the channel's device went away and every record was read, another
+ * negative errno.
+ */
+int dmashim_chan_wait(struct dmashim_chan *chan, struct dmashim_record *recs,
+		      unsigned int max, int timeout_ms);
+
+/**
+ * dmashim_chan_status() - a transfer's status and the channel's state
+ *	(DMASHIM_IOCTL_CHAN_STATUS)
+ * @chan: the channel
+ * @cookie: the transfer's cookie
+ * @st: filled in
+ *
+ * Return: 0, -EINVAL for a cookie no transfer could have, another
+ * negative errno.
+ */
+int dmashim_chan_status(struct dmashim_chan *chan, int cookie,
+			struct dmashim_chan_status *st);
+
+/**
+ * dmashim_chan_control() - pause, resume or terminate
+ *	(DMASHIM_IOCTL_CHAN_CONTROL)
+ * @chan: the channel
+ * @op: DMASHIM_CHAN_PAUSE, _RESUME, _TERMINATE or _TERMINATE_SYNC
+ *
+ * Return: the channel's DMASHIM_CHAN_* state afterwards, or a negative
+ * errno (-EINVAL: a transition the state machine refuses; -EOPNOTSUPP:
+ * the provider cannot pause or terminate).
+ */
+int dmashim_chan_control(struct dmashim_chan *chan, unsigned int op);
+
+/**
+ * dmashim_copy() - copy with the channel and wait for it
+ * @chan: a channel with DMASHIM_CAP_MEMCPY, used only through this call
+ *	(records of other transfers are read and dropped)
+ * @dst_fd: destination dma-buf
+ * @dst_off: offset in it
+ * @src_fd: source dma-buf
+ * @src_off: offset in it
+ * @len: bytes
+ *
+ * Return: 0 once the bytes are there; -EIO if the provider failed the
+ * transfer, -ECANCELED if it was terminated, -EPROTO for a record this
+ * library does not know, another negative errno.
+ */
+int dmashim_copy(struct dmashim_chan *chan, int dst_fd, size_t dst_off,
+		 int src_fd, size_t src_off, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
