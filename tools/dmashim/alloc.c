@@ -24,23 +24,6 @@ static void usage(FILE *f)
 		"  -b, --dma-bits N   DMA mask to set if dmashim drives the device\n");
 }
 
-/* The byte at @off: not periodic at any power of two below 2^32. */
-static unsigned char pattern(size_t off)
-{
-	return (off * 2654435761u) >> 24;
-}
-
-/* Offset of the first byte that is not 0 (@zero) or the pattern, or @len. */
-static size_t first_mismatch(const unsigned char *p, size_t len, int zero)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != (zero ? 0 : pattern(i)))
-			break;
-	return i;
-}
-
 static int fill(struct dmashim_buf *buf)
 {
 	size_t i, size = dmashim_buf_size(buf), bad;
@@ -87,7 +70,7 @@ static int alloc_opt(int opt, const char *arg, void *data)
 	case 'k':
 		return parse_kind(arg, &o->kind);
 	case 's':
-		return parse_size(arg, &o->size);
+		return parse_size("--size", arg, &o->size);
 	}
 	return -1;
 }

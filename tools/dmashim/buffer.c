@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* dmashim tool - buffers for the commands: allocated, or memory pinned */
+/*
+ * dmashim tool - buffers for the commands: allocated, or memory pinned;
+ * the pattern they are filled with
+ */
 
 #include <errno.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <linux/dma-buf.h>
 
 #include <libdmashim.h>
 #include "cmds.h"
@@ -35,4 +40,55 @@ void cmd_buf_put(struct cmd_buf *b)
 	if (b->mem)
 		munmap(b->mem, b->size);
 	*b = (struct cmd_buf){ 0 };
+}
+
+unsigned char pattern(size_t off)
+{
+	return (off * 2654435761u) >> 24;
+}
+
+size_t first_mismatch(const unsigned char *p, size_t len, int zero)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != (zero ? 0 : pattern(i)))
+			break;
+	return i;
+}
+
+int cmd_buf_fill(struct dmashim_buf *buf, size_t len, int zero)
+{
+	unsigned char *p;
+	void *addr;
+	size_t i;
+	int ret;
+
+	ret = dmashim_buf_mmap(buf, &addr);
+	if (!ret)
+		ret = dmashim_buf_cpu_begin(buf, DMA_BUF_SYNC_WRITE);
+	if (ret)
+		return ret;
+	p = addr;
+	if (zero)
+		memset(p, 0, len);
+	for (i = 0; !zero && i < len; i++)
+		p[i] = pattern(i);
+	return dmashim_buf_cpu_end(buf, DMA_BUF_SYNC_WRITE);
+}
+
+long long cmd_buf_check(struct dmashim_buf *buf, size_t len)
+{
+	size_t bad;
+	void *addr;
+	int ret;
+
+	ret = dmashim_buf_mmap(buf, &addr);
+	if (!ret)
+		ret = dmashim_buf_cpu_begin(buf, DMA_BUF_SYNC_READ);
+	if (ret)
+		return ret;
+	bad = first_mismatch(addr, len, 0);
+	ret = dmashim_buf_cpu_end(buf, DMA_BUF_SYNC_READ);
+	return ret ? ret : (long long)bad;
 }

@@ -5,9 +5,12 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
-struct dmashim_ctx;
+#include <libdmashim.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct cmd {
 	const char *name;
@@ -18,7 +21,10 @@ struct cmd {
 int cmd_info(int argc, char **argv);
 int cmd_alloc(int argc, char **argv);
 int cmd_map(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_bench_map(int argc, char **argv);
+int cmd_bench_copy(int argc, char **argv);
 
 /*
  * The options of every command that binds: --device NAME and --dma-bits N,
@@ -78,6 +84,25 @@ int cmd_buf_get(struct dmashim_ctx *ctx, unsigned int kind, size_t size,
 		unsigned int pin_flags, struct cmd_buf *b);
 void cmd_buf_put(struct cmd_buf *b);
 
+/* Byte @off of the tool's pattern: not periodic at any power of two. */
+unsigned char pattern(size_t off);
+
+/* Offset of the first byte that is not 0 (@zero) or the pattern, or @len. */
+size_t first_mismatch(const unsigned char *p, size_t len, int zero);
+
+/*
+ * Write the pattern (or 0s, @zero) over the first @len bytes of an
+ * allocated buffer through its CPU mapping, between DMA_BUF_IOCTL_SYNC
+ * start and end; 0 or a negative errno.
+ */
+int cmd_buf_fill(struct dmashim_buf *buf, size_t len, int zero);
+
+/*
+ * Offset of the first of the first @len bytes of an allocated buffer
+ * that is not the pattern, @len if none, or a negative errno.
+ */
+long long cmd_buf_check(struct dmashim_buf *buf, size_t len);
+
 /*
  * Option values (options.c).  The parsers print what is wrong and return
  * -1; the caller exits with status 2.
@@ -87,11 +112,58 @@ int parse_kind(const char *arg, unsigned int *kind);
 int parse_dir(const char *arg, unsigned int *dir);
 int parse_dma_bits(const char *arg, unsigned int *bits);
 int parse_count(const char *opt, const char *arg, unsigned int *count);
-int parse_size(const char *arg, size_t *size);
+int parse_size(const char *opt, const char *arg, size_t *size);
+/* A comma-separated list of at most @max sizes; returns how many, or -1. */
+int parse_sizes(const char *opt, const char *arg, size_t *sizes,
+		unsigned int max);
 /* "pages", "contiguous", "coherent" or "pinned". */
 const char *kind_name(unsigned int kind);
 const char *dir_name(unsigned int dir);
 /* "4 KiB", "1 MiB", "65537 B": @size in the largest unit that divides it. */
 const char *size_str(size_t size, char *buf, size_t len);
+
+/*
+ * dmaengine channels (channels.c).  A channel as /sys/class/dma shows
+ * it: its name, the name of its DMA device and that device's driver.
+ */
+struct chan_entry {
+	char name[DMASHIM_CHAN_NAME_LEN];
+	char device[DMASHIM_NAME_LEN];
+	char driver[64];
+};
+
+/*
+ * Every channel of the system in dmaN, then chanM order, into *@list
+ * (free() it); how many, or a negative errno.
+ */
+int chan_list(struct chan_entry **list);
+
+/*
+ * Open a memcpy channel: @name if given, else a free one of DMA device
+ * @device ("0000:00:11.0", with or without its "pci:" or "platform:"
+ * prefix) if given, else any.  Prints what failed; returns the exit
+ * status (0 when *@chanp is open).
+ */
+int open_memcpy_channel(struct dmashim_ctx *ctx, const char *name,
+			const char *device, struct dmashim_chan **chanp);
+
+/* Timing (timing.c). */
+typedef int (*op_fn)(void *arg);
+
+/* Batches a figure is the median of, unless a command says otherwise. */
+#define MEASURE_BATCHES 7
+
+uint64_t now_ns(void);
+
+/*
+ * Median ns per call of @op over @batches batches of @iterations calls,
+ * after a warm-up call; with @iterations 0, a timed call first picks as
+ * many as take about 5 ms.  0 or the first error of @op.
+ */
+int measure(op_fn op, void *arg, unsigned int batches,
+	    unsigned int iterations, double *ns);
+
+/* measure() of a memcpy() of @size bytes between two malloc()ed buffers. */
+int memcpy_ns(size_t size, unsigned int iterations, double *ns);
 
 #endif

@@ -17,7 +17,10 @@ static const struct cmd cmds[] = {
 	{ "alloc", "allocate a buffer, fill it through its CPU mapping",
 	  cmd_alloc },
 	{ "map", "map a buffer for a device, show its segments", cmd_map },
-	{ "bench", "time mappings and syncs (\"bench map\")", cmd_bench },
+	{ "copy", "copy a buffer on a dmaengine channel", cmd_copy },
+	{ "bench",
+	  "time mappings (\"bench map\") or channel copies (\"bench copy\")",
+	  cmd_bench },
 };
 
 int fail(const char *what, int err)

@@ -197,7 +197,7 @@ static int map_opt(int opt, const char *arg, void *data)
 		o->pin = true;
 		return 0;
 	case 's':
-		return parse_size(arg, &o->size);
+		return parse_size("--size", arg, &o->size);
 	case 'D':
 		return parse_dir(arg, &o->dir);
 	case 'B':

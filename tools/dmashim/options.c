@@ -23,8 +23,6 @@ static const char *const dir_names[] = {
 	[DMASHIM_DIR_FROM_DEVICE] = "from",
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static int lookup(const char *const *names, size_t n, const char *opt,
 		  const char *arg, unsigned int *val)
 {
@@ -139,7 +137,7 @@ int parse_count(const char *opt, const char *arg, unsigned int *count)
 }
 
 /* Bytes, or KiB, MiB, GiB with a K, M or G suffix. */
-int parse_size(const char *arg, size_t *size)
+int parse_size(const char *opt, const char *arg, size_t *size)
 {
 	unsigned long long val;
 	unsigned int shift = 0;
@@ -154,12 +152,37 @@ int parse_size(const char *arg, size_t *size)
 	if (errno || *end || !*arg || arg[0] == '-' || !val ||
 	    val > (SIZE_MAX >> shift)) {
 		fprintf(stderr,
-			"dmashim: --size: '%s' is not a size (bytes, or with K, M or G)\n",
-			arg);
+			"dmashim: %s: '%s' is not a size (bytes, or with K, M or G)\n",
+			opt, arg);
 		return -1;
 	}
 	*size = (size_t)val << shift;
 	return 0;
+}
+
+int parse_sizes(const char *opt, const char *arg, size_t *sizes,
+		unsigned int max)
+{
+	char *list = strdup(arg), *tok, *save = NULL;
+	unsigned int n = 0;
+	int ret = 0;
+
+	if (!list)
+		return -1;
+	for (tok = strtok_r(list, ",", &save); tok && !ret;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (n == max) {
+			fprintf(stderr, "dmashim: %s: more than %u sizes\n",
+				opt, max);
+			ret = -1;
+		} else {
+			ret = parse_size(opt, tok, &sizes[n++]);
+		}
+	}
+	free(list);
+	if (!ret && !n)
+		fprintf(stderr, "dmashim: %s: no size given\n", opt);
+	return ret || !n ? -1 : (int)n;
 }
 
 const char *size_str(size_t size, char *buf, size_t len)
