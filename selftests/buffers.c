@@ -266,29 +266,54 @@ const char *mapping_problem(const struct mapping *m,
 	return bounce_problem(m, info, b, kind, map_flags);
 }
 
-int reachable(const void *addr, size_t len, __u64 mask)
+/*
+ * How many pages of [@addr, @addr + @len), all mapped and present, lie at
+ * physical addresses @mask reaches, and how many there are, from
+ * /proc/self/pagemap; 0 or -errno.
+ */
+static int pages_within(const void *addr, size_t len, __u64 mask,
+			size_t *within, size_t *total)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	uintptr_t va = (uintptr_t)addr & ~(uintptr_t)(page - 1);
 	uintptr_t end = (uintptr_t)addr + len;
-	int fd, ret = 1;
-	__u64 entry;
+	__u64 entry, pfn;
+	int fd, ret = 0;
 
+	*within = *total = 0;
 	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	for (; va < end && ret == 1; va += page) {
+	for (; va < end && !ret; va += page) {
+		pfn = 0;
 		if (pread(fd, &entry, sizeof(entry),
 			  va / page * sizeof(entry)) != sizeof(entry))
 			ret = -EIO;
 		/* Present, with a frame number (needs CAP_SYS_ADMIN). */
-		else if (!(entry >> 63) || !(entry & ((1ULL << 55) - 1)))
+		else if (!(entry >> 63) ||
+			 !(pfn = entry & ((1ULL << 55) - 1)))
 			ret = -ENOENT;
-		else if (((entry & ((1ULL << 55) - 1)) + 1) * page - 1 > mask)
-			ret = 0;
+		*within += (pfn + 1) * page - 1 <= mask;
+		(*total)++;
 	}
 	close(fd);
 	return ret;
+}
+
+int reachable(const void *addr, size_t len, __u64 mask)
+{
+	size_t within, total;
+	int ret = pages_within(addr, len, mask, &within, &total);
+
+	return ret ? ret : within == total;
+}
+
+int unreachable(const void *addr, size_t len, __u64 mask)
+{
+	size_t within, total;
+	int ret = pages_within(addr, len, mask, &within, &total);
+
+	return ret ? ret : !within;
 }
 
 enum bounce_expect expected_bounce(const struct dmashim_info *info)

@@ -177,6 +177,9 @@ bool kernel_at_least(unsigned int major, unsigned int minor);
  */
 int reachable(const void *addr, size_t len, __u64 mask);
 
+/* Whether no page of that range lies where @mask reaches: 1, 0 or -errno. */
+int unreachable(const void *addr, size_t len, __u64 mask);
+
 /*
  * How the configuration says a device's mappings are made when they do not
  * ask to bounce.  A device without an IOMMU whose mask does not reach all
@@ -200,10 +203,14 @@ enum bounce_expect expected_bounce(const struct dmashim_info *info);
 int pci_find(unsigned int vendor, unsigned int device, char *addr,
 	     size_t len);
 
-/* The edu device as a bind name ("pci:DDDD:BB:DD.F"), NULL if absent. */
+/*
+ * The edu device for binding and claiming: the first that dmashim_edu,
+ * the dmaengine provider (see "Channels" below), does not drive.
+ */
+/* Its bind name ("pci:DDDD:BB:DD.F"), NULL if there is none. */
 const char *edu_bind_name(void);
 
-/* The edu device's PCI address, NULL if absent. */
+/* Its PCI address, NULL if there is none. */
 const char *edu_addr(void);
 
 /* Name of the driver bound to PCI device @addr, "" if none. */
@@ -212,8 +219,12 @@ const char *pci_driver_of(const char *addr);
 /* Write @val to a sysfs file; returns 0 or -errno. */
 int sysfs_write(const char *path, const char *val);
 
-/* Bring a removed PCI device back by rescanning the bus. */
-int pci_rescan(void);
+/*
+ * Bring removed PCI device @addr back by rescanning the bus, without a
+ * driver, as it went: the PCI core probes new devices whatever the bus's
+ * drivers_autoprobe says, so if dmashim_edu took it, it is unbound.
+ */
+int pci_rescan(const char *addr);
 
 /* Expected DMASHIM_IOMMU_* of the edu device, or -1 if not told. */
 int expected_edu_domain(void);
@@ -229,6 +240,130 @@ int send_fd(int sock, int fd);
 
 /* Receive a file descriptor sent with send_fd(); the fd or -errno. */
 int recv_fd(int sock);
+
+/* ---- dmaengine channels (chan.c) ---------------------------------------- */
+
+/*
+ * The bench's dmaengine providers, by their devices' drivers: dmashim_edu
+ * drives an edu device (2 channels sharing its one engine, 28-bit DMA,
+ * behind the configuration's IOMMU; each step of a transfer takes 100 ms
+ * of DMA, two for a memcpy), dmashim_cpudma a platform device (4
+ * channels, a CPU worker each, 64-bit DMA, no IOMMU).  Both have a slave
+ * window at device address DMA_WINDOW.
+ */
+#define EDU_DMA_DRIVER "dmashim_edu"
+#define CPU_DMA_DRIVER "dmashim_cpudma"
+#define DMA_WINDOW 0x40000ULL
+#define EDU_WINDOW_LEN 4095
+#define CPU_WINDOW_LEN 65536
+#define EDU_STEP 4095
+/* An edu memcpy long enough to be caught moving: five steps, a second. */
+#define EDU_LONG_XFER (4 * EDU_STEP + 100)
+#define CPU_FAIL_NEXT "/sys/kernel/debug/dmashim_cpudma/fail_next"
+
+#define CHAN_CAPS (DMASHIM_CAP_MEMCPY | DMASHIM_CAP_SLAVE | DMASHIM_CAP_CYCLIC)
+
+/*
+ * Name of the @index-th channel, in dmaN, chanM order, whose DMA device's
+ * driver is @driver (/sys/class/dma/NAME/device/driver); 0 or -ENOENT.
+ */
+int chan_find(const char *driver, unsigned int index, char *name,
+	      size_t len);
+
+/* The name of channel @name's DMA device, as sysfs says; 0 or -errno. */
+int chan_sysfs_device(const char *name, char *dev, size_t len);
+
+/* /sys/class/dma/@name/in_use: 0, 1, or -errno. */
+int chan_in_use(const char *name);
+
+/* DMASHIM_IOCTL_CHAN_OPEN on context @ctx: the channel's fd, or -errno. */
+int chan_open(int ctx, const char *name, __u32 caps, __u32 fd_flags);
+
+/* The channel ioctls with full-size structs; 0 or -errno. */
+int chan_info(int ch, struct dmashim_chan_info *info);
+int chan_config(int ch, __u64 src_addr, __u64 dst_addr);
+int chan_status(int ch, int cookie, struct dmashim_chan_status *st);
+
+/* The channel's state, from DMASHIM_IOCTL_CHAN_INFO, or -errno. */
+int chan_state(int ch);
+
+/*
+ * DMASHIM_IOCTL_CHAN_SUBMIT of @count transfers; with @fence_fd, asks for
+ * an out-fence and stores it there.  0 or -errno.
+ */
+int chan_submit(int ch, struct dmashim_xfer *xfers, unsigned int count,
+		int *fence_fd);
+
+/* DMASHIM_IOCTL_CHAN_CONTROL: the state afterwards, or -errno. */
+int chan_control(int ch, __u32 op);
+
+/*
+ * Wait up to @timeout_ms (-1: for ever) for a record and read it; 0,
+ * -ETIME, or -errno.
+ */
+int chan_record(int ch, struct dmashim_record *rec, int timeout_ms);
+
+/*
+ * Read records until the final one of @cookie, into @rec, whatever comes
+ * before it (period records included); 0 or -errno.
+ */
+int chan_wait_final(int ch, int cookie, struct dmashim_record *rec);
+
+/* Bytes a submitted transfer has yet to move, by DMASHIM_IOCTL_CHAN_STATUS. */
+long long chan_residue(int ch, int cookie);
+
+/* Transfers of each kind (dir and offsets 0; fds of dma-bufs). */
+struct dmashim_xfer xfer_memcpy(int dst_fd, __u64 dst_off, int src_fd,
+				__u64 src_off, __u64 len);
+struct dmashim_xfer xfer_slave(__u32 dir, int fd, __u64 off, __u64 len);
+struct dmashim_xfer xfer_cyclic(__u32 dir, int fd, __u64 len, __u64 period);
+
+/*
+ * A sync_file's status (SYNC_IOC_FILE_INFO): 1 signalled, 0 not yet, < 0
+ * signalled with that error, into @status; 0 or -errno.
+ */
+int fence_status(int fence_fd, int *status);
+
+/*
+ * edu's first channel, with a source and a destination page buffer, the
+ * source filled with pattern 1: for the tests that catch edu's transfers
+ * moving.
+ */
+struct edu_copy {
+	int ctx, ch;
+	struct buffer src, dst;
+};
+
+/* Take them, buffers of @len; 0, -ENOENT without an edu channel, -errno. */
+int edu_copy_get(struct edu_copy *e, size_t len);
+void edu_copy_put(struct edu_copy *e);
+
+/* Write @n to cpudma's fail_next: its @n-th next step fails; 0 or -errno. */
+int cpudma_fail_next(unsigned int n);
+
+/* ---- the kernel: modules (kmod.c), log (kmsg.c) ------------------------- */
+
+/* finit_module() of the module file @path with @params; 0 or -errno. */
+int kmod_load(const char *path, const char *params);
+
+/* delete_module(@name, O_NONBLOCK); 0 or -errno. */
+int kmod_unload(const char *name);
+
+/* /dev/kmsg, opened at its end: what is logged from now on; fd or -errno. */
+int kmsg_open(void);
+
+/*
+ * Read what was logged since: 1 with the text of the first record that
+ * contains @needle in @line, 0 if none did, -errno.  Records read are
+ * consumed.
+ */
+int kmsg_find(int fd, const char *needle, char *line, size_t len);
+
+/*
+ * The first record logged since that shows the kernel in trouble (BUG,
+ * WARNING, Oops, a call trace, a lockup), into @line; 1, 0 or -errno.
+ */
+int kmsg_trouble(int fd, char *line, size_t len);
 
 /* For test programs, which include kselftest_harness.h first. */
 #ifdef __KSELFTEST_HARNESS_H
@@ -247,6 +382,28 @@ int recv_fd(int sock);
 		if (pci_driver_of(edu_addr())[0])			\
 			SKIP(return, "edu is driven by %s",		\
 			     pci_driver_of(edu_addr()));		\
+	} while (0)
+
+/*
+ * Skip unless the provider whose device @driver drives has a channel;
+ * else put the name of its first in @name.
+ */
+#define REQUIRE_CHANNEL(driver, name)					\
+	do {								\
+		if (chan_find(driver, 0, name, sizeof(name)))		\
+			SKIP(return, "no %s channel (run under the QEMU bench)", \
+			     driver);					\
+	} while (0)
+
+/* Skip unless edu has a channel; else edu_copy_get(@e, @len). */
+#define REQUIRE_EDU_COPY(e, len)					\
+	do {								\
+		int _ret = edu_copy_get(e, len);			\
+									\
+		if (_ret == -ENOENT)					\
+			SKIP(return, "no %s channel (run under the QEMU bench)", \
+			     EDU_DMA_DRIVER);				\
+		ASSERT_EQ(0, _ret);					\
 	} while (0)
 
 /* Skip unless debugfs, which holds the device views, is mounted. */

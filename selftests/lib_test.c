@@ -2,16 +2,19 @@
 /*
  * libdmashim: contexts, binding and info, buffers and their CPU mapping,
  * mappings with every segment read, syncs and the bounce pool counters,
+ * channels (open, submit, wait through signals, status, control, copy),
  * through the library, with its errors returned as negative errno values.
  */
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/dma-buf.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -280,6 +283,223 @@ TEST_F(lib, stats)
 	EXPECT_LT(0, st.pool_bytes);
 	EXPECT_EQ(raw.pool_bytes, st.pool_bytes);
 	EXPECT_EQ(raw.slots_total, st.slots_total);
+}
+
+FIXTURE(chan) {
+	struct dmashim_ctx *ctx;
+	struct dmashim_buf *src, *dst;
+	unsigned char *s, *d;
+};
+
+FIXTURE_VARIANT(chan) {
+	const char *driver;
+};
+
+FIXTURE_VARIANT_ADD(chan, edu) {
+	.driver = EDU_DMA_DRIVER,
+};
+
+FIXTURE_VARIANT_ADD(chan, cpu) {
+	.driver = CPU_DMA_DRIVER,
+};
+
+FIXTURE_SETUP(chan)
+{
+	char name[DMASHIM_CHAN_NAME_LEN];
+	void *addr;
+
+	ASSERT_EQ(0, dmashim_open(&self->ctx));
+	REQUIRE_CHANNEL(variant->driver, name);
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 8192, DMASHIM_BUF_PAGES, 0,
+				       &self->src));
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 8192, DMASHIM_BUF_PAGES, 0,
+				       &self->dst));
+	ASSERT_EQ(0, dmashim_buf_mmap(self->src, &addr));
+	self->s = addr;
+	ASSERT_EQ(0, dmashim_buf_mmap(self->dst, &addr));
+	self->d = addr;
+	pattern_fill(self->s, 8192, 0, 1);
+}
+
+FIXTURE_TEARDOWN(chan)
+{
+	dmashim_buf_free(self->dst);
+	dmashim_buf_free(self->src);
+	dmashim_close(self->ctx);
+}
+
+/* The first channel of the provider @driver drives, through the library. */
+static int lib_chan(struct dmashim_ctx *ctx, const char *driver,
+		    struct dmashim_chan **chp)
+{
+	char name[DMASHIM_CHAN_NAME_LEN];
+	int ret = chan_find(driver, 0, name, sizeof(name));
+
+	return ret ? ret : dmashim_chan_open(ctx, name, 0, chp);
+}
+
+TEST_F(chan, open_info_close)
+{
+	char name[DMASHIM_CHAN_NAME_LEN + 8];
+	struct dmashim_chan_info info;
+	struct dmashim_chan *ch, *any;
+
+	ASSERT_EQ(0, lib_chan(self->ctx, variant->driver, &ch));
+	EXPECT_EQ(FD_CLOEXEC, fcntl(dmashim_chan_fd(ch), F_GETFD));
+	ASSERT_EQ(0, dmashim_chan_info(ch, &info));
+	EXPECT_EQ(0, chan_find(variant->driver, 0, name, sizeof(name)));
+	EXPECT_STREQ(name, info.name);
+	EXPECT_EQ(-ENODEV, dmashim_chan_open(self->ctx, name, 0, &any));
+	dmashim_chan_close(ch);
+	dmashim_chan_close(NULL);
+
+	/* NULL and "": any free channel with the capabilities. */
+	ASSERT_EQ(0, dmashim_chan_open(self->ctx, NULL, DMASHIM_CAP_MEMCPY,
+				       &any));
+	dmashim_chan_close(any);
+	ASSERT_EQ(0, dmashim_chan_open(self->ctx, "", DMASHIM_CAP_CYCLIC,
+				       &any));
+	dmashim_chan_close(any);
+
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	EXPECT_EQ(-ENAMETOOLONG, dmashim_chan_open(self->ctx, name, 0, &any));
+	EXPECT_EQ(-ENODEV, dmashim_chan_open(self->ctx, "dma999chan0", 0,
+					     &any));
+	EXPECT_EQ(-EINVAL, dmashim_chan_open(self->ctx, NULL,
+					     DMASHIM_CAP_CYCLIC << 1, &any));
+}
+
+TEST_F(chan, copy)
+{
+	struct dmashim_chan *ch;
+
+	ASSERT_EQ(0, lib_chan(self->ctx, variant->driver, &ch));
+	EXPECT_EQ(0, dmashim_copy(ch, dmashim_buf_fd(self->dst), 10,
+				  dmashim_buf_fd(self->src), 20, 5000));
+	EXPECT_ZERO(self->d, 10);
+	EXPECT_PATTERN(self->d + 10, 5000, 20, 1);
+	EXPECT_ZERO(self->d + 5010, 8192 - 5010);
+	EXPECT_EQ(-EBADF, dmashim_copy(ch, -1, 0, dmashim_buf_fd(self->src),
+				       0, 100));
+	EXPECT_EQ(-EINVAL, dmashim_copy(ch, dmashim_buf_fd(self->dst), 0,
+					dmashim_buf_fd(self->src), 0, 0));
+	EXPECT_EQ(-EINVAL, dmashim_copy(ch, dmashim_buf_fd(self->dst), 8100,
+					dmashim_buf_fd(self->src), 0, 100));
+	dmashim_chan_close(ch);
+}
+
+/*
+ * Submit with an out-fence, wait for records, status, control; the
+ * library's own refusals; the configuration's size is the library's.
+ */
+TEST_F(chan, submit_wait_status_control)
+{
+	struct dmashim_chan_config cfg = { .size = 1, .src_addr = DMA_WINDOW,
+					   .dst_addr = DMA_WINDOW };
+	struct dmashim_chan_status st;
+	struct dmashim_record rec[4];
+	struct dmashim_xfer x[3];
+	struct dmashim_chan *ch;
+	int fence = -2, n, got;
+	unsigned int i;
+
+	ASSERT_EQ(0, lib_chan(self->ctx, variant->driver, &ch));
+	EXPECT_EQ(0, dmashim_chan_config(ch, &cfg));
+	for (i = 0; i < 3; i++)
+		x[i] = xfer_memcpy(dmashim_buf_fd(self->dst), i * 1000,
+				   dmashim_buf_fd(self->src), i * 1000, 1000);
+	EXPECT_EQ(-EINVAL, dmashim_chan_submit(ch, x, 3,
+					       DMASHIM_SUBMIT_FENCE_OUT, NULL));
+	EXPECT_EQ(-ETIME, dmashim_chan_wait(ch, rec, 4, 0));
+	EXPECT_EQ(-EINVAL, dmashim_chan_wait(ch, rec, 0, 0));
+
+	ASSERT_EQ(0, dmashim_chan_submit(ch, x, 3, DMASHIM_SUBMIT_FENCE_OUT,
+					 &fence));
+	EXPECT_LE(0, fence);
+	for (got = 0; got < 3; got += n) {
+		n = dmashim_chan_wait(ch, rec, 4, -1);
+		ASSERT_LE(1, n);
+		ASSERT_GE(3 - got, n);
+		for (i = 0; i < (unsigned int)n; i++) {
+			EXPECT_EQ(x[got + i].cookie, rec[i].cookie);
+			EXPECT_EQ(DMASHIM_XFER_COMPLETE, rec[i].status);
+		}
+	}
+	close(fence);
+	EXPECT_PATTERN(self->d, 3000, 0, 1);
+	ASSERT_EQ(0, dmashim_chan_status(ch, x[2].cookie, &st));
+	EXPECT_EQ(DMASHIM_XFER_COMPLETE, st.status);
+	EXPECT_EQ(DMASHIM_CHAN_CONFIGURED, st.state);
+	EXPECT_EQ(-EINVAL, dmashim_chan_status(ch, 0, &st));
+
+	fence = -2;
+	ASSERT_EQ(0, dmashim_chan_submit(ch, x, 1, 0, &fence));
+	EXPECT_EQ(-1, fence);
+	ASSERT_EQ(1, dmashim_chan_wait(ch, rec, 4, -1));
+	EXPECT_EQ(-EINVAL, dmashim_chan_control(ch, DMASHIM_CHAN_PAUSE));
+	EXPECT_EQ(-EINVAL, dmashim_chan_control(ch, DMASHIM_CHAN_RESUME));
+	EXPECT_EQ(DMASHIM_CHAN_CONFIGURED,
+		  dmashim_chan_control(ch, DMASHIM_CHAN_TERMINATE_SYNC));
+	dmashim_chan_close(ch);
+}
+
+static void on_alarm(int sig)
+{
+}
+
+/*
+ * Waiting goes on through signals (a timer every 5 ms, its handler
+ * installed without SA_RESTART), for ever or until its timeout.
+ */
+TEST_F(chan, wait_through_signals)
+{
+	struct itimerval every = { { 0, 5000 }, { 0, 5000 } }, off = { 0 };
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct dmashim_record rec;
+	struct dmashim_xfer x;
+	struct dmashim_chan *ch;
+
+	ASSERT_EQ(0, lib_chan(self->ctx, variant->driver, &ch));
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &every, NULL));
+	EXPECT_EQ(-ETIME, dmashim_chan_wait(ch, &rec, 1, 50));
+	x = xfer_memcpy(dmashim_buf_fd(self->dst), 0,
+			dmashim_buf_fd(self->src), 0, 8192);
+	ASSERT_EQ(0, dmashim_chan_submit(ch, &x, 1, 0, NULL));
+	EXPECT_EQ(1, dmashim_chan_wait(ch, &rec, 1, -1));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &off, NULL));
+	EXPECT_EQ(x.cookie, rec.cookie);
+	EXPECT_EQ(DMASHIM_XFER_COMPLETE, rec.status);
+	EXPECT_PATTERN(self->d, 8192, 0, 1);
+	dmashim_chan_close(ch);
+}
+
+/* A transfer the provider fails: dmashim_copy() says -EIO. */
+TEST(copy_failed)
+{
+	char name[DMASHIM_CHAN_NAME_LEN];
+	struct dmashim_buf *src, *dst;
+	struct dmashim_ctx *ctx;
+	struct dmashim_chan *ch;
+
+	ASSERT_EQ(0, dmashim_open(&ctx));
+	REQUIRE_CHANNEL(CPU_DMA_DRIVER, name);
+	if (access(CPU_FAIL_NEXT, W_OK))
+		SKIP(return, "no %s (debugfs)", CPU_FAIL_NEXT);
+	ASSERT_EQ(0, dmashim_chan_open(ctx, name, 0, &ch));
+	ASSERT_EQ(0, dmashim_buf_alloc(ctx, 4096, DMASHIM_BUF_PAGES, 0, &src));
+	ASSERT_EQ(0, dmashim_buf_alloc(ctx, 4096, DMASHIM_BUF_PAGES, 0, &dst));
+	ASSERT_EQ(0, cpudma_fail_next(1));
+	EXPECT_EQ(-EIO, dmashim_copy(ch, dmashim_buf_fd(dst), 0,
+				     dmashim_buf_fd(src), 0, 4096));
+	cpudma_fail_next(0);
+	EXPECT_EQ(0, dmashim_copy(ch, dmashim_buf_fd(dst), 0,
+				  dmashim_buf_fd(src), 0, 4096));
+	dmashim_buf_free(dst);
+	dmashim_buf_free(src);
+	dmashim_chan_close(ch);
+	dmashim_close(ctx);
 }
 
 TEST_HARNESS_MAIN

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dmashim module lifetime and parameters: unloading is refused while a
- * context is open, and default_dma_bits is validated and honoured.
+ * context or a channel is open, and default_dma_bits is validated and
+ * honoured.
  *
  * The bench tells where the module is through DMASHIM_KO.  Every test
  * leaves the module loaded with its default parameters.
@@ -11,7 +12,6 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -19,20 +19,12 @@
 
 static int module_load(const char *params)
 {
-	const char *ko = getenv("DMASHIM_KO");
-	int fd, ret;
-
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
+	return kmod_load(getenv("DMASHIM_KO"), params);
 }
 
 static int module_unload(void)
 {
-	return syscall(SYS_delete_module, "dmashim", O_NONBLOCK) ? -errno : 0;
+	return kmod_unload("dmashim");
 }
 
 static int reload(const char *params)
@@ -66,6 +58,23 @@ TEST_F(module, unload_refused_while_open)
 	EXPECT_EQ(-EWOULDBLOCK, module_unload());
 	EXPECT_EQ(0, access(DMASHIM_DEV_PATH, F_OK));
 	close(fd);
+	EXPECT_EQ(0, reload(""));
+}
+
+/* A channel holds the module, even once its context is closed. */
+TEST_F(module, unload_refused_while_channel_open)
+{
+	char name[DMASHIM_CHAN_NAME_LEN];
+	int fd = ctx_open(), ch;
+
+	ASSERT_LE(0, fd);
+	if (chan_find(CPU_DMA_DRIVER, 0, name, sizeof(name)))
+		SKIP(close(fd); return, "no %s channel", CPU_DMA_DRIVER);
+	ch = chan_open(fd, name, 0, O_CLOEXEC);
+	ASSERT_LE(0, ch);
+	close(fd);
+	EXPECT_EQ(-EWOULDBLOCK, module_unload());
+	close(ch);
 	EXPECT_EQ(0, reload(""));
 }
 

@@ -27,8 +27,12 @@ static unsigned long read_hex(const char *dir, const char *file)
 	return strtoul(buf, NULL, 16);
 }
 
-int pci_find(unsigned int vendor, unsigned int device, char *addr,
-	     size_t len)
+/*
+ * The first PCI device with @vendor and @device whose driver is not
+ * @not_driver (NULL: any), as "DDDD:BB:DD.F" in @addr; 0 or -ENOENT.
+ */
+static int pci_find_not_driven(unsigned int vendor, unsigned int device,
+			       const char *not_driver, char *addr, size_t len)
 {
 	const char *root = "/sys/bus/pci/devices";
 	char dir[PATH_MAX];
@@ -44,7 +48,9 @@ int pci_find(unsigned int vendor, unsigned int device, char *addr,
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", root, de->d_name);
 		if (read_hex(dir, "vendor") == vendor &&
-		    read_hex(dir, "device") == device) {
+		    read_hex(dir, "device") == device &&
+		    (!not_driver ||
+		     strcmp(pci_driver_of(de->d_name), not_driver))) {
 			snprintf(addr, len, "%s", de->d_name);
 			ret = 0;
 			break;
@@ -54,12 +60,18 @@ int pci_find(unsigned int vendor, unsigned int device, char *addr,
 	return ret;
 }
 
+int pci_find(unsigned int vendor, unsigned int device, char *addr,
+	     size_t len)
+{
+	return pci_find_not_driven(vendor, device, NULL, addr, len);
+}
+
 const char *edu_addr(void)
 {
 	static char addr[64];
 
-	return pci_find(EDU_VENDOR, EDU_DEVICE, addr, sizeof(addr)) ? NULL :
-								      addr;
+	return pci_find_not_driven(EDU_VENDOR, EDU_DEVICE, EDU_DMA_DRIVER,
+				   addr, sizeof(addr)) ? NULL : addr;
 }
 
 const char *edu_bind_name(void)
@@ -100,9 +112,17 @@ int sysfs_write(const char *path, const char *val)
 	return ret;
 }
 
-int pci_rescan(void)
+int pci_rescan(const char *addr)
 {
-	return sysfs_write("/sys/bus/pci/rescan", "1");
+	char path[PATH_MAX];
+	int ret;
+
+	ret = sysfs_write("/sys/bus/pci/rescan", "1");
+	if (ret || strcmp(pci_driver_of(addr), EDU_DMA_DRIVER))
+		return ret;
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind",
+		 EDU_DMA_DRIVER);
+	return sysfs_write(path, addr);
 }
 
 int expected_edu_domain(void)

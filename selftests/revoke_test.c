@@ -89,7 +89,7 @@ TEST(remove_claimed_device)
 	EXPECT_EQ(-ENODEV, ctx_info(fd2, &info));
 	EXPECT_EQ(0, close(fd));
 
-	ASSERT_EQ(0, pci_rescan());
+	ASSERT_EQ(0, pci_rescan(addr));
 	ASSERT_NE(NULL, edu_addr());
 	EXPECT_STREQ(addr, edu_addr());
 	EXPECT_STREQ("", pci_driver_of(edu_addr()));
