@@ -284,8 +284,8 @@ static int dmashim_chan_do_config(struct dmashim_chan *ch, void *arg)
 
 /*
  * A pending request's status from dmaengine's: one that moved nothing yet
- * is pending, but for a cyclic one, whose residue comes back to the whole
- * ring each time it wraps.
+ * is pending, paused or not, but for a cyclic one, whose residue comes
+ * back to the whole ring each time it wraps.
  */
 static u32 dmashim_dma_status(struct dmashim_req *r, enum dma_status st,
 			      u64 residue)
@@ -294,7 +294,8 @@ static u32 dmashim_dma_status(struct dmashim_req *r, enum dma_status st,
 	case DMA_COMPLETE:
 		return DMASHIM_XFER_COMPLETE;
 	case DMA_PAUSED:
-		return DMASHIM_XFER_PAUSED;
+		return residue == r->length && r->kind != DMASHIM_XFER_CYCLIC ?
+		       DMASHIM_XFER_PENDING : DMASHIM_XFER_PAUSED;
 	case DMA_ERROR:
 		return DMASHIM_XFER_ERROR;
 	default:

@@ -420,14 +420,17 @@ static enum dma_status vdma_tx_status(struct dma_chan *chan,
 	spin_lock_irqsave(&c->vc.lock, flags);
 	if (c->active && c->active->vd.tx.cookie == cookie) {
 		residue = c->active->total - c->active->done;
-		/* Paused once the step in flight is over: the residue holds. */
-		if (c->paused && !c->busy)
-			ret = DMA_PAUSED;
 	} else {
 		vd = vchan_find_desc(&c->vc, cookie);
 		if (vd)
 			residue = to_vdma_desc(vd)->total;
 	}
+	/*
+	 * Paused once the step in flight is over: the residue holds, for
+	 * the active descriptor and those in line behind it.
+	 */
+	if (c->paused && !c->busy)
+		ret = DMA_PAUSED;
 	spin_unlock_irqrestore(&c->vc.lock, flags);
 	dma_set_residue(state, residue);
 	return ret;
