@@ -70,6 +70,28 @@ static void vdma_desc_free(struct virt_dma_desc *vd)
 
 /* ---- steps ------------------------------------------------------------ */
 
+static bool vdma_at_page_end(dma_addr_t addr)
+{
+	return offset_in_page(addr) == PAGE_SIZE - 1;
+}
+
+/*
+ * @len, or up to 2 bytes less, such that neither @mem + len nor (@both)
+ * @dev + len is the last byte of a page: one of three lengths is bad for
+ * each address at most.
+ */
+static u32 vdma_dodge_page_end(dma_addr_t mem, dma_addr_t dev, bool both,
+			       u32 len)
+{
+	u32 cut;
+
+	for (cut = 0; cut < 3 && cut < len - 1; cut++)
+		if (!vdma_at_page_end(mem + len - cut) &&
+		    (!both || !vdma_at_page_end(dev + len - cut)))
+			return len - cut;
+	return len;
+}
+
 /* The next run of @d for a lane to move. */
 static void vdma_desc_step(struct vdma_chan *c, struct vdma_desc *d,
 			   struct vdma_step *s)
@@ -88,6 +110,9 @@ static void vdma_desc_step(struct vdma_chan *c, struct vdma_desc *d,
 	} else {
 		s->dev = d->dev_addr + d->done;
 	}
+	if (to_vdma(c)->no_start_at_page_end && len < seg->len - d->seg_off)
+		len = vdma_dodge_page_end(s->mem, s->dev,
+					  d->kind == VDMA_MEMCPY, len);
 	s->len = len;
 }
 
@@ -255,6 +280,15 @@ static struct dma_async_tx_descriptor *vdma_prep(struct vdma_chan *c,
 						 struct vdma_desc *d,
 						 unsigned long flags)
 {
+	/*
+	 * A pooled descriptor keeps what its last client set: a client
+	 * that sets only @callback (dmatest) would get the previous one's
+	 * @callback_result, which dmaengine prefers, called on its freed
+	 * @callback_param.
+	 */
+	d->vd.tx.callback = NULL;
+	d->vd.tx.callback_result = NULL;
+	d->vd.tx.callback_param = NULL;
 	return vchan_tx_prep(&c->vc, &d->vd, flags);
 }
 
