@@ -215,6 +215,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu->vdma.window = EDU_BUF;
 	edu->vdma.window_len = EDU_WINDOW_LEN;
 	edu->vdma.max_step = EDU_WINDOW_LEN;
+	edu->vdma.no_start_at_page_end = true;
 	ret = vdma_init(&edu->vdma, dev, channels, descs);
 	if (ret)
 		return ret;

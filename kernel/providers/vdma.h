@@ -160,6 +160,10 @@ struct vdma_chan {
  * @window: device-side address of the window slave transfers use
  * @window_len: bytes in the window
  * @max_step: most bytes a step moves
+ * @no_start_at_page_end: a step that ends before its segment does must
+ *	not leave the next one to start on the last byte of a page (QEMU
+ *	7.2's virtio-iommu looks such an access up as [addr, addr + 1],
+ *	finds the next page's mapping, and moves the byte before it)
  */
 struct vdma_device {
 	struct dma_device ddev;
@@ -168,6 +172,7 @@ struct vdma_device {
 	dma_addr_t window;
 	u32 window_len;
 	u32 max_step;
+	bool no_start_at_page_end;
 };
 
 int vdma_init(struct vdma_device *vdma, struct device *dev,
