@@ -305,3 +305,11 @@ int cpudma_fail_next(unsigned int n)
 	snprintf(val, sizeof(val), "%u", n);
 	return sysfs_write(CPU_FAIL_NEXT, val);
 }
+
+int cpudma_step_delay(unsigned int ms)
+{
+	char val[16];
+
+	snprintf(val, sizeof(val), "%u", ms);
+	return sysfs_write(CPU_STEP_DELAY, val);
+}

@@ -190,6 +190,7 @@ FIXTURE(closed) {
 FIXTURE_VARIANT(closed) {
 	const char *driver;
 	size_t len;
+	unsigned int step_delay_ms;	/* cpudma's, to catch it moving */
 };
 
 FIXTURE_VARIANT_ADD(closed, edu) {
@@ -201,6 +202,8 @@ FIXTURE_VARIANT_ADD(closed, cpu) {
 	.driver = CPU_DMA_DRIVER,
 	/* Two of them fit the 64 MiB swiotlb=force bounces through. */
 	.len = 8 << 20,
+	/* 128 steps of 64 KiB: two and a half seconds. */
+	.step_delay_ms = 20,
 };
 
 FIXTURE_SETUP(closed)
@@ -213,10 +216,14 @@ FIXTURE_SETUP(closed)
 	REQUIRE_DEBUGFS();
 	self->ch = chan_open(self->ctx, name, 0, O_CLOEXEC);
 	ASSERT_LE(0, self->ch);
+	if (variant->step_delay_ms)
+		ASSERT_EQ(0, cpudma_step_delay(variant->step_delay_ms));
 }
 
 FIXTURE_TEARDOWN(closed)
 {
+	if (variant->step_delay_ms)
+		cpudma_step_delay(0);
 	close(self->ch);
 	close(self->ctx);
 }

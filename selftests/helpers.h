@@ -260,6 +260,7 @@ int recv_fd(int sock);
 /* An edu memcpy long enough to be caught moving: five steps, a second. */
 #define EDU_LONG_XFER (4 * EDU_STEP + 100)
 #define CPU_FAIL_NEXT "/sys/kernel/debug/dmashim_cpudma/fail_next"
+#define CPU_STEP_DELAY "/sys/kernel/debug/dmashim_cpudma/step_delay_ms"
 
 #define CHAN_CAPS (DMASHIM_CAP_MEMCPY | DMASHIM_CAP_SLAVE | DMASHIM_CAP_CYCLIC)
 
@@ -340,6 +341,9 @@ void edu_copy_put(struct edu_copy *e);
 
 /* Write @n to cpudma's fail_next: its @n-th next step fails; 0 or -errno. */
 int cpudma_fail_next(unsigned int n);
+
+/* Write @ms to cpudma's step_delay_ms: its steps take that long at least. */
+int cpudma_step_delay(unsigned int ms);
 
 /* ---- the kernel: modules (kmod.c), log (kmsg.c) ------------------------- */
 

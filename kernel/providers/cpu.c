@@ -16,10 +16,12 @@
  * between them.
  *
  * For tests, debugfs dmashim_cpudma/fail_next makes the Nth next step
- * fail (N written; 0 disarms).
+ * fail (N written; 0 disarms), and step_delay_ms makes every step take
+ * that long at least (0..1000), so that a transfer can be caught moving.
  */
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
 #include <linux/highmem.h>
@@ -82,6 +84,7 @@ struct cpudma {
 };
 
 static atomic_t cpudma_fail_next = ATOMIC_INIT(0);
+static atomic_t cpudma_step_delay_ms = ATOMIC_INIT(0);
 static struct platform_device *cpudma_pdev;
 
 /*
@@ -135,8 +138,11 @@ static void cpudma_work(struct kthread_work *work)
 	struct cpudma_lane *cl = container_of(work, struct cpudma_lane, work);
 	const struct vdma_step *s = &cl->lane.step;
 	void *win = cl->window + (s->dev - CPUDMA_WINDOW);
+	unsigned int delay = atomic_read(&cpudma_step_delay_ms);
 	bool ok;
 
+	if (delay)
+		msleep(delay);
 	if (atomic_read(&cpudma_fail_next) &&
 	    atomic_dec_and_test(&cpudma_fail_next))
 		ok = false;
@@ -175,6 +181,22 @@ static int cpudma_fail_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(cpudma_fail_fops, cpudma_fail_get, cpudma_fail_set,
 			 "%llu\n");
+
+static int cpudma_delay_get(void *data, u64 *val)
+{
+	*val = atomic_read(&cpudma_step_delay_ms);
+	return 0;
+}
+
+static int cpudma_delay_set(void *data, u64 val)
+{
+	if (val > 1000)
+		return -EINVAL;
+	atomic_set(&cpudma_step_delay_ms, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(cpudma_delay_fops, cpudma_delay_get,
+			 cpudma_delay_set, "%llu\n");
 
 /* Teardown, as devm actions: they run in reverse order at unbind. */
 static void cpudma_destroy_worker(void *data)
@@ -246,6 +268,8 @@ static int cpudma_probe(struct platform_device *pdev)
 	cd->debugfs = debugfs_create_dir("dmashim_cpudma", NULL);
 	debugfs_create_file_unsafe("fail_next", 0600, cd->debugfs, NULL,
 				   &cpudma_fail_fops);
+	debugfs_create_file_unsafe("step_delay_ms", 0600, cd->debugfs, NULL,
+				   &cpudma_delay_fops);
 	return devm_add_action_or_reset(dev, cpudma_remove_debugfs,
 					cd->debugfs);
 }
