@@ -200,10 +200,12 @@ FIXTURE_VARIANT_ADD(closed, edu) {
 
 FIXTURE_VARIANT_ADD(closed, cpu) {
 	.driver = CPU_DMA_DRIVER,
-	/* Two of them fit the 64 MiB swiotlb=force bounces through. */
-	.len = 8 << 20,
-	/* 128 steps of 64 KiB: two and a half seconds. */
-	.step_delay_ms = 20,
+	/*
+	 * Within the descriptor budget even one page per descriptor (no
+	 * IOMMU), and at least four 64 KiB steps of 100 ms.
+	 */
+	.len = 256 << 10,
+	.step_delay_ms = 100,
 };
 
 FIXTURE_SETUP(closed)

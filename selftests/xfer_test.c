@@ -53,6 +53,33 @@ static void expect_final(struct __test_metadata *_metadata, int ch,
 	EXPECT_GE(now_ns(), rec.timestamp_ns);
 }
 
+/*
+ * The next record is the final one of transfer @x, failed with @residue
+ * bytes not moved: one descriptor moved step by step stops at the failed
+ * step.  Under swiotlb=force the kernel bounces the buffers through
+ * slots of its own, which can split the copy into descriptors, and those
+ * after the failed one still move: at least the failed @step did not,
+ * at most @residue, in whole steps.
+ */
+static void expect_failed(struct __test_metadata *_metadata, int ch,
+			  const struct dmashim_xfer *x, __u64 residue,
+			  __u64 step, __u64 since)
+{
+	struct dmashim_record rec;
+
+	if (!cmdline_has("swiotlb=force")) {
+		expect_final(_metadata, ch, x, DMASHIM_XFER_ERROR, residue,
+			     since);
+		return;
+	}
+	ASSERT_EQ(0, chan_record(ch, &rec, -1));
+	EXPECT_EQ(x->cookie, rec.cookie);
+	EXPECT_EQ(DMASHIM_XFER_ERROR, rec.status);
+	EXPECT_LE(step, rec.residue);
+	EXPECT_GE(residue, rec.residue);
+	EXPECT_EQ(0, rec.residue % step);
+}
+
 /* Submit @x alone and expect it to complete. */
 static void run_one(struct __test_metadata *_metadata, int ch,
 		    struct dmashim_xfer *x)
@@ -814,7 +841,6 @@ static void expect_fence_error(struct __test_metadata *_metadata, int fence)
 TEST_F(fault, failed_step)
 {
 	const size_t len = 4 * self->step;
-	struct dmashim_record rec;
 	struct dmashim_xfer x;
 	int fence;
 	__u64 t0;
@@ -823,22 +849,8 @@ TEST_F(fault, failed_step)
 	ASSERT_EQ(0, cpudma_fail_next(2));
 	t0 = now_ns();
 	ASSERT_EQ(0, chan_submit(self->ch, &x, 1, &fence));
-	if (cmdline_has("swiotlb=force")) {
-		/*
-		 * The kernel's swiotlb bounces the buffers through slots of
-		 * its own, which can split the copy into descriptors; those
-		 * after the failed one still move.  What did not: the
-		 * failed step at least, in whole steps.
-		 */
-		ASSERT_EQ(0, chan_record(self->ch, &rec, -1));
-		EXPECT_EQ(DMASHIM_XFER_ERROR, rec.status);
-		EXPECT_LE(self->step, rec.residue);
-		EXPECT_GE(len - self->step, rec.residue);
-		EXPECT_EQ(0, rec.residue % self->step);
-	} else {
-		expect_final(_metadata, self->ch, &x, DMASHIM_XFER_ERROR,
-			     len - self->step, t0);
-	}
+	expect_failed(_metadata, self->ch, &x, len - self->step, self->step,
+		      t0);
 	EXPECT_PATTERN(self->dst.cpu, self->step, 0, 9);
 	expect_fence_error(_metadata, fence);
 
@@ -861,8 +873,7 @@ TEST_F(fault, failed_in_batch)
 	ASSERT_EQ(0, cpudma_fail_next(1));
 	t0 = now_ns();
 	ASSERT_EQ(0, chan_submit(self->ch, x, 2, &fence));
-	expect_final(_metadata, self->ch, &x[0], DMASHIM_XFER_ERROR, half,
-		     t0);
+	expect_failed(_metadata, self->ch, &x[0], half, self->step, t0);
 	expect_final(_metadata, self->ch, &x[1], DMASHIM_XFER_COMPLETE, 0,
 		     t0);
 	EXPECT_PATTERN(self->dst.cpu + half, half, half, 9);
