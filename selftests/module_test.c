@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dmashim module lifetime and parameters: unloading is refused while a
- * context or a channel is open, and default_dma_bits is validated and
- * honoured.
+ * context, a channel or a buffer is open, and default_dma_bits is
+ * validated and honoured.
  *
  * The bench tells where the module is through DMASHIM_KO.  Every test
  * leaves the module loaded with its default parameters.
@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <linux/dma-buf.h>
 
 #include "kselftest_harness.h"
 #include "helpers.h"
@@ -27,9 +28,26 @@ static int module_unload(void)
 	return kmod_unload("dmashim");
 }
 
+/*
+ * Unload once the last references are gone: a closed channel's go after
+ * its fences' RCU grace period and a work item.  Up to 10 s.
+ */
+static int module_unload_settled(void)
+{
+	int ret, tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		ret = module_unload();
+		if (ret != -EWOULDBLOCK)
+			break;
+		usleep(100000);
+	}
+	return ret;
+}
+
 static int reload(const char *params)
 {
-	int ret = module_unload();
+	int ret = module_unload_settled();
 
 	return ret ? ret : module_load(params);
 }
@@ -75,6 +93,44 @@ TEST_F(module, unload_refused_while_channel_open)
 	close(fd);
 	EXPECT_EQ(-EWOULDBLOCK, module_unload());
 	close(ch);
+	EXPECT_EQ(0, reload(""));
+}
+
+/*
+ * A buffer outlives the context and channel that made and filled it: it
+ * holds the module, its data and CPU access work, and once it is closed
+ * the module goes.
+ */
+TEST_F(module, unload_refused_while_buffer_lives)
+{
+	char name[DMASHIM_CHAN_NAME_LEN];
+	struct dmashim_record rec;
+	struct buffer src, dst;
+	struct dmashim_xfer x;
+	int fd = ctx_open(), ch;
+
+	ASSERT_LE(0, fd);
+	if (chan_find(CPU_DMA_DRIVER, 0, name, sizeof(name)))
+		SKIP(close(fd); return, "no %s channel", CPU_DMA_DRIVER);
+	ch = chan_open(fd, name, 0, O_CLOEXEC);
+	ASSERT_LE(0, ch);
+	ASSERT_EQ(0, buffer_get(fd, DMASHIM_BUF_PAGES, 65536, &src));
+	ASSERT_EQ(0, buffer_get(fd, DMASHIM_BUF_PAGES, 65536, &dst));
+	pattern_fill(src.cpu, 65536, 0, 5);
+	x = xfer_memcpy(dst.fd, 0, src.fd, 0, 65536);
+	ASSERT_EQ(0, chan_submit(ch, &x, 1, NULL));
+	ASSERT_EQ(0, chan_wait_final(ch, x.cookie, &rec));
+	EXPECT_EQ(DMASHIM_XFER_COMPLETE, rec.status);
+	buffer_put(&src);
+	close(ch);
+	close(fd);
+
+	EXPECT_EQ(-EWOULDBLOCK, module_unload_settled());
+	EXPECT_EQ(0, dmabuf_sync(dst.fd, DMA_BUF_SYNC_START |
+					 DMA_BUF_SYNC_READ));
+	EXPECT_PATTERN(dst.cpu, 65536, 0, 5);
+	EXPECT_EQ(0, dmabuf_sync(dst.fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
+	buffer_put(&dst);
 	EXPECT_EQ(0, reload(""));
 }
 
