@@ -205,6 +205,29 @@ int dmashim_sync_for_device(struct dmashim_mapping *map, size_t offset,
 struct dmashim_chan;
 
 /**
+ * struct dmashim_chan_entry - a dmaengine channel as /sys/class/dma
+ *	shows it
+ * @name: the channel ("dma0chan1"), for dmashim_chan_open()
+ * @device: the name of its DMA device ("0000:00:11.0", "dmashim_cpudma")
+ * @driver: the name of that device's driver, "" if none
+ */
+struct dmashim_chan_entry {
+	char name[DMASHIM_CHAN_NAME_LEN];
+	char device[DMASHIM_NAME_LEN];
+	char driver[64];
+};
+
+/**
+ * dmashim_chan_list() - every dmaengine channel of the system, free or not
+ * @list: receives a malloc()ed array in dmaN, then chanM order (free() it),
+ *	NULL if there is no channel
+ *
+ * Return: how many channels, 0 without /sys/class/dma, or a negative
+ * errno.
+ */
+int dmashim_chan_list(struct dmashim_chan_entry **list);
+
+/**
  * dmashim_chan_open() - take a channel (DMASHIM_IOCTL_CHAN_OPEN)
  * @ctx: a context
  * @name: the channel ("dma0chan1"), or NULL or "" for the first free one

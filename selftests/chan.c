@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* dmashim selftests - dmaengine channels: finding them, ioctls, records */
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,79 +12,52 @@
 #include <unistd.h>
 #include <linux/sync_file.h>
 
+#include "libdmashim.h"
 #include "helpers.h"
 
 #define DMA_CLASS "/sys/class/dma"
 
-/* The last component of the link @name/@link in the dma class, or "". */
-static void class_link(const char *name, const char *link, char *buf,
-		       size_t len)
+/*
+ * The channel @name of the system's, or the @index-th whose DMA device's
+ * driver is @driver, into @e; 0 or -ENOENT.
+ */
+static int chan_lookup(const char *name, const char *driver,
+		       unsigned int index, struct dmashim_chan_entry *e)
 {
-	char path[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
+	struct dmashim_chan_entry *list;
+	int i, n, ret = -ENOENT;
 
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), DMA_CLASS "/%s/%s", name, link);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return;
-	target[n] = '\0';
-	if (snprintf(buf, len, "%s", strrchr(target, '/') ?
-				     strrchr(target, '/') + 1 : target) >=
-	    (int)len)
-		buf[0] = '\0';
-}
-
-/* "dmaNchanM" as N * 2^16 + M; -1 for other names. */
-static long chan_number(const char *name)
-{
-	unsigned int dev, chan;
-	int end = 0;
-
-	if (sscanf(name, "dma%uchan%u%n", &dev, &chan, &end) != 2 ||
-	    name[end] || chan > 0xffff)
-		return -1;
-	return (long)dev << 16 | chan;
+	n = dmashim_chan_list(&list);
+	for (i = 0; i < n && ret; i++) {
+		if (name ? strcmp(list[i].name, name) :
+			   strcmp(list[i].driver, driver) || index--)
+			continue;
+		*e = list[i];
+		ret = 0;
+	}
+	free(list);
+	return ret;
 }
 
 int chan_find(const char *driver, unsigned int index, char *name,
 	      size_t len)
 {
-	long nums[256], n, t;
-	unsigned int count = 0, i, j;
-	char drv[64];
-	struct dirent *de;
-	DIR *d;
+	struct dmashim_chan_entry e;
+	int ret = chan_lookup(NULL, driver, index, &e);
 
-	d = opendir(DMA_CLASS);
-	if (!d)
-		return -ENOENT;
-	while ((de = readdir(d)) && count < ARRAY_SIZE(nums)) {
-		n = chan_number(de->d_name);
-		if (n < 0)
-			continue;
-		class_link(de->d_name, "device/driver", drv, sizeof(drv));
-		if (!strcmp(drv, driver))
-			nums[count++] = n;
-	}
-	closedir(d);
-	/* Few channels: an insertion sort. */
-	for (i = 1; i < count; i++)
-		for (j = i; j && nums[j - 1] > nums[j]; j--) {
-			t = nums[j];
-			nums[j] = nums[j - 1];
-			nums[j - 1] = t;
-		}
-	if (index >= count)
-		return -ENOENT;
-	snprintf(name, len, "dma%ldchan%ld", nums[index] >> 16,
-		 nums[index] & 0xffff);
-	return 0;
+	if (!ret)
+		snprintf(name, len, "%s", e.name);
+	return ret;
 }
 
 int chan_sysfs_device(const char *name, char *dev, size_t len)
 {
-	class_link(name, "device", dev, len);
+	struct dmashim_chan_entry e;
+	int ret = chan_lookup(name, NULL, 0, &e);
+
+	dev[0] = '\0';
+	if (!ret)
+		snprintf(dev, len, "%s", e.device);
 	return dev[0] ? 0 : -ENOENT;
 }
 

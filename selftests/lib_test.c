@@ -6,11 +6,13 @@
  * through the library, with its errors returned as negative errno values.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/dma-buf.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -326,6 +328,46 @@ FIXTURE_TEARDOWN(chan)
 	dmashim_buf_free(self->dst);
 	dmashim_buf_free(self->src);
 	dmashim_close(self->ctx);
+}
+
+/*
+ * Every channel /sys/class/dma has, once, in dmaN then chanM order, with
+ * the DMA device and driver its links name: cpudma's four among them.
+ */
+TEST(chan_list)
+{
+	unsigned int dev, chan, last_dev = 0, last_chan = 0, cpus = 0;
+	char name[DMASHIM_CHAN_NAME_LEN];
+	struct dmashim_chan_entry *list;
+	struct dirent *de;
+	int i, n, in_class = 0;
+	DIR *d;
+
+	REQUIRE_CHANNEL(CPU_DMA_DRIVER, name);
+	d = opendir("/sys/class/dma");
+	ASSERT_NE(NULL, d);
+	while ((de = readdir(d)))
+		in_class += sscanf(de->d_name, "dma%uchan%u", &dev, &chan) == 2;
+	closedir(d);
+
+	n = dmashim_chan_list(&list);
+	ASSERT_EQ(in_class, n);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(2, sscanf(list[i].name, "dma%uchan%u", &dev, &chan));
+		if (i)
+			EXPECT_TRUE(dev > last_dev ||
+				    (dev == last_dev && chan > last_chan))
+				TH_LOG("%s after dma%uchan%u", list[i].name,
+				       last_dev, last_chan);
+		last_dev = dev;
+		last_chan = chan;
+		if (!strcmp(list[i].driver, CPU_DMA_DRIVER)) {
+			EXPECT_STREQ(CPU_DMA_DRIVER, list[i].device);
+			cpus++;
+		}
+	}
+	EXPECT_EQ(4, cpus);
+	free(list);
 }
 
 /* The first channel of the provider @driver drives, through the library. */

@@ -107,7 +107,8 @@ static void print_row(struct bench *bn, const struct chan_run *cr,
 }
 
 /* A channel the run could not take. */
-static void print_unavailable(struct bench *bn, const struct chan_entry *e)
+static void print_unavailable(struct bench *bn,
+			      const struct dmashim_chan_entry *e)
 {
 	const char *why = "in use, or without memcpy";
 
@@ -153,7 +154,8 @@ static void bench_size(struct bench *bn, struct chan_run *cr, unsigned int i)
  * to its limit unless told --sizes, as often as it says unless told
  * --count.
  */
-static void limits(const struct bench *bn, const struct chan_entry *e,
+static void limits(const struct bench *bn,
+		   const struct dmashim_chan_entry *e,
 		   struct chan_run *cr)
 {
 	unsigned int i, n;
@@ -174,7 +176,8 @@ static void limits(const struct bench *bn, const struct chan_entry *e,
 	}
 }
 
-static int bench_channel(struct bench *bn, const struct chan_entry *e)
+static int bench_channel(struct bench *bn,
+			 const struct dmashim_chan_entry *e)
 {
 	struct chan_run cr = { 0 };
 	const size_t *sizes;
@@ -289,13 +292,14 @@ static int bench_opt(int opt, const char *arg, void *data)
 }
 
 /* The channels to time: those named, else every one. */
-static int channels_of(const struct bench *bn, struct chan_entry **list)
+static int channels_of(const struct bench *bn,
+		       struct dmashim_chan_entry **list)
 {
-	struct chan_entry *all;
+	struct dmashim_chan_entry *all;
 	unsigned int i;
 	int j, n;
 
-	n = chan_list(&all);
+	n = dmashim_chan_list(&all);
 	if (n < 0 || !bn->nr_channels) {
 		*list = all;
 		return n;
@@ -328,7 +332,7 @@ int cmd_bench_copy(int argc, char **argv)
 	};
 	struct dev_opts dev = { 0 };
 	struct bench bn = { 0 };
-	struct chan_entry *list;
+	struct dmashim_chan_entry *list;
 	const size_t *sizes;
 	unsigned int i, n;
 	int ret, nr;

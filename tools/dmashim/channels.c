@@ -1,110 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /* dmashim tool - finding and opening dmaengine channels */
 
-#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmds.h"
-
-#define DMA_CLASS "/sys/class/dma"
-
-/*
- * The last component of the symbolic link @dir/@link into @buf, or "" if
- * there is none or it does not fit.
- */
-static void link_name(const char *dir, const char *link, char *buf,
-		      size_t len)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-	const char *slash;
-	ssize_t n;
-
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/%s", dir, link);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return;
-	target[n] = '\0';
-	slash = strrchr(target, '/');
-	if (snprintf(buf, len, "%s", slash ? slash + 1 : target) >= (int)len)
-		buf[0] = '\0';
-}
-
-/* "dmaNchanM" as N * 2^16 + M, for sorting; -1 for other names. */
-static long chan_order(const char *name)
-{
-	unsigned int dev, chan;
-	int end = 0;
-
-	if (sscanf(name, "dma%uchan%u%n", &dev, &chan, &end) != 2 ||
-	    name[end] || chan > 0xffff)
-		return -1;
-	return (long)dev << 16 | chan;
-}
-
-static int cmp_chan(const void *a, const void *b)
-{
-	long x = chan_order(((const struct chan_entry *)a)->name);
-	long y = chan_order(((const struct chan_entry *)b)->name);
-
-	return (x > y) - (x < y);
-}
-
-int chan_list(struct chan_entry **list)
-{
-	struct chan_entry *l = NULL, *bigger;
-	char dir[PATH_MAX];
-	struct dirent *de;
-	size_t n = 0;
-	DIR *d;
-
-	d = opendir(DMA_CLASS);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		if (chan_order(de->d_name) < 0 ||
-		    strlen(de->d_name) >= sizeof(l->name))
-			continue;
-		bigger = realloc(l, (n + 1) * sizeof(*l));
-		if (!bigger) {
-			free(l);
-			closedir(d);
-			return -ENOMEM;
-		}
-		l = bigger;
-		snprintf(dir, sizeof(dir), DMA_CLASS "/%s", de->d_name);
-		snprintf(l[n].name, sizeof(l[n].name), "%s", de->d_name);
-		link_name(dir, "device", l[n].device, sizeof(l[n].device));
-		link_name(dir, "device/driver", l[n].driver,
-			  sizeof(l[n].driver));
-		n++;
-	}
-	closedir(d);
-	qsort(l, n, sizeof(*l), cmp_chan);
-	*list = l;
-	return n;
-}
 
 /* The first free memcpy channel of DMA device @device. */
 static int open_on_device(struct dmashim_ctx *ctx, const char *device,
 			  struct dmashim_chan **chanp)
 {
 	const char *colon = strchr(device, ':');
-	struct chan_entry *list;
+	struct dmashim_chan_entry *list;
 	int i, n, ret = -ENODEV;
 
 	/* A bind name: "pci:0000:00:11.0", "platform:dmashim_cpudma". */
 	if (colon && (!strncmp(device, "pci:", 4) ||
 		      !strncmp(device, "platform:", 9)))
 		device = colon + 1;
-	n = chan_list(&list);
+	n = dmashim_chan_list(&list);
 	if (n < 0)
-		return fail("list " DMA_CLASS, n);
+		return fail("list /sys/class/dma", n);
 	for (i = 0; i < n && ret == -ENODEV; i++)
 		if (!strcmp(list[i].device, device))
 			ret = dmashim_chan_open(ctx, list[i].name,

@@ -122,21 +122,7 @@ const char *dir_name(unsigned int dir);
 /* "4 KiB", "1 MiB", "65537 B": @size in the largest unit that divides it. */
 const char *size_str(size_t size, char *buf, size_t len);
 
-/*
- * dmaengine channels (channels.c).  A channel as /sys/class/dma shows
- * it: its name, the name of its DMA device and that device's driver.
- */
-struct chan_entry {
-	char name[DMASHIM_CHAN_NAME_LEN];
-	char device[DMASHIM_NAME_LEN];
-	char driver[64];
-};
-
-/*
- * Every channel of the system in dmaN, then chanM order, into *@list
- * (free() it); how many, or a negative errno.
- */
-int chan_list(struct chan_entry **list);
+/* dmaengine channels (channels.c). */
 
 /*
  * Open a memcpy channel: @name if given, else a free one of DMA device
