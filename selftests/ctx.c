@@ -11,13 +11,17 @@
 
 #include "helpers.h"
 
+void mapping_views_on(void)
+{
+	sysfs_write("/sys/module/dmashim/parameters/debugfs_mappings", "Y");
+}
+
 int ctx_open(void)
 {
-	/* The device views of mappings made from here on (debugfs). */
-	sysfs_write("/sys/module/dmashim/parameters/debugfs_mappings", "Y");
+	int fd;
 
-	int fd = open(DMASHIM_DEV_PATH, O_RDWR | O_CLOEXEC);
-
+	mapping_views_on();
+	fd = open(DMASHIM_DEV_PATH, O_RDWR | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 

@@ -37,6 +37,12 @@
 int ctx_open(void);
 
 /*
+ * Give mappings made from here on their device views in debugfs (the
+ * debugfs_mappings parameter); ctx_open() does.
+ */
+void mapping_views_on(void);
+
+/*
  * A context bound to @device ("default" or a bind name) with @dma_bits;
  * returns its fd or -errno.
  */

@@ -253,6 +253,7 @@ TEST_F(lib, sync_ranges)
 	void *addr;
 
 	REQUIRE_DEBUGFS();
+	mapping_views_on();
 	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 8192, DMASHIM_BUF_PAGES, 0,
 				       &buf));
 	ASSERT_EQ(0, dmashim_buf_mmap(buf, &addr));
