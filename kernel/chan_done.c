@@ -14,12 +14,15 @@
  *
  * Fences come from the channel's pool and go back to it an RCU grace
  * period after their last reference, as dma_fence_free() would free them.
+ * Buffers keep the last fence that touched them in their reservation
+ * objects: when those have taken the whole pool, fences are allocated.
  */
 
 #include <linux/dma-fence.h>
 #include <linux/fs.h>
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "channel.h"
@@ -48,9 +51,13 @@ static void dmashim_fence_rcu_free(struct rcu_head *rcu)
 	struct dmashim_chan *ch = f->chan;
 	unsigned long flags;
 
-	spin_lock_irqsave(&ch->lock, flags);
-	list_add(&f->node, &ch->free_fences);
-	spin_unlock_irqrestore(&ch->lock, flags);
+	if (f->pooled) {
+		spin_lock_irqsave(&ch->lock, flags);
+		list_add(&f->node, &ch->free_fences);
+		spin_unlock_irqrestore(&ch->lock, flags);
+	} else {
+		kfree(f);
+	}
 	dmashim_chan_put(ch);
 }
 
@@ -69,8 +76,10 @@ static const struct dma_fence_ops dmashim_fence_ops = {
  * dmashim_fence_get() - a fence from the channel's pool, initialised
  * @ch: the channel; submits are serialised, so seqnos follow them
  *
- * Return: the fence, holding a reference to @ch, or NULL if the pool is
- * empty (its fences are all held, by requests or by their users).
+ * Process context: when the pool is empty (its fences are all held, by
+ * requests, sync_files or reservation objects) one is allocated.
+ *
+ * Return: the fence, holding a reference to @ch, or NULL if out of memory.
  */
 struct dmashim_fence *dmashim_fence_get(struct dmashim_chan *ch)
 {
@@ -83,8 +92,11 @@ struct dmashim_fence *dmashim_fence_get(struct dmashim_chan *ch)
 	if (f)
 		list_del(&f->node);
 	spin_unlock_irqrestore(&ch->lock, flags);
-	if (!f)
-		return NULL;
+	if (!f) {
+		f = kzalloc(sizeof(*f), GFP_KERNEL);
+		if (!f)
+			return NULL;
+	}
 	kref_get(&ch->ref);
 	f->chan = ch;
 	dma_fence_init(&f->base, &dmashim_fence_ops, &ch->fence_lock,

@@ -478,13 +478,15 @@ static void dmashim_req_submit(struct dmashim_chan *ch, struct dmashim_req *req,
 
 /*
  * Reserve requests, descriptors and fences for @count transfers of the
- * staging area, map their buffers, and prepare every descriptor.
- * Returns the descriptors reserved, or a negative errno with everything
- * given back.
+ * staging area, map their buffers, lock their reservation objects
+ * (@implicit; -EAGAIN and @wait if one must be waited for first), and
+ * prepare every descriptor.  Returns the descriptors reserved, or a
+ * negative errno with everything given back.
  */
 static int dmashim_batch_prepare(struct dmashim_chan *ch, unsigned int count,
-				 struct dmashim_plan *plan,
-				 struct list_head *dropped)
+				 bool implicit, struct dmashim_plan *plan,
+				 struct list_head *dropped,
+				 struct dma_fence **wait)
 {
 	unsigned long flags, prep = DMA_PREP_INTERRUPT | DMA_CTRL_ACK;
 	unsigned int i, got = 0, descs = 0;
@@ -518,18 +520,23 @@ static int dmashim_batch_prepare(struct dmashim_chan *ch, unsigned int count,
 		ret = -EINVAL;
 		goto err;
 	}
+	if (implicit) {
+		ret = dmashim_batch_lock(ch, count, wait);
+		if (ret)
+			goto err;
+	}
 	spin_lock_irqsave(&ch->lock, flags);
 	ret = ch->descs_used + descs > ch->descs_total ? -EBUSY : 0;
 	if (!ret)
 		ch->descs_used += descs;
 	spin_unlock_irqrestore(&ch->lock, flags);
 	if (ret)
-		goto err;
+		goto err_unlock;
 
 	for (i = 0; i < count; i++) {
 		ch->batch[i]->fence = dmashim_fence_get(ch);
 		if (!ch->batch[i]->fence) {
-			ret = -EBUSY;
+			ret = -ENOMEM;
 			goto err_descs;
 		}
 	}
@@ -549,28 +556,29 @@ err_prep:
 	for (i = 0; ch->reuse && i < plan->nr_descs; i++)
 		dmaengine_desc_free(plan->descs[i]);
 err_descs:
+	if (implicit)
+		dmashim_batch_unlock(ch);
 	dmashim_batch_unwind(ch, count, descs);
 	return ret;
+err_unlock:
+	if (implicit)
+		dmashim_batch_unlock(ch);
 err:
 	dmashim_batch_unwind(ch, count, 0);
 	return ret;
 }
 
-/**
- * dmashim_chan_submit() - DMASHIM_IOCTL_CHAN_SUBMIT
- * @ch: the live channel; its ioctl lock and its device's read lock held
- * @sub: the request; @fence_fd is filled in
- * @dropped: collects cached mappings the submit pushed out, which the
- *	caller destroys once the device is unlocked
- *
- * Return: 0 or a negative errno, as documented for
- * &struct dmashim_chan_submit.
+/*
+ * One attempt at a submit, with the channel's ioctl lock and its device's
+ * read lock held: -EAGAIN, and @wait, if a dependency must be waited for.
  */
-int dmashim_chan_submit(struct dmashim_chan *ch,
-			struct dmashim_chan_submit *sub,
-			struct list_head *dropped)
+static int dmashim_submit_locked(struct dmashim_chan *ch,
+				 struct dmashim_chan_submit *sub,
+				 struct list_head *dropped,
+				 struct dma_fence **wait)
 {
 	struct dmashim_xfer __user *ux = u64_to_user_ptr(sub->xfers);
+	bool implicit = !(sub->flags & DMASHIM_SUBMIT_NO_IMPLICIT);
 	struct dmashim_plan plan = {
 		.descs = ch->plan_descs,
 		.sgl = ch->plan_sgl,
@@ -580,15 +588,13 @@ int dmashim_chan_submit(struct dmashim_chan *ch,
 	struct dmashim_req *last;
 	int fd = -1, descs;
 
-	if (sub->flags & ~DMASHIM_SUBMIT_FENCE_OUT || !count ||
-	    count > ch->nr_reqs)
-		return -EINVAL;
 	/* The cookies go back into the array: it must be writable too. */
 	if (copy_from_user(ch->staging, ux, count * sizeof(*ux)) ||
 	    copy_to_user(ux, ch->staging, count * sizeof(*ux)))
 		return -EFAULT;
 
-	descs = dmashim_batch_prepare(ch, count, &plan, dropped);
+	descs = dmashim_batch_prepare(ch, count, implicit, &plan, dropped,
+				      wait);
 	if (descs < 0)
 		return descs;
 	last = ch->batch[count - 1];
@@ -600,12 +606,16 @@ int dmashim_chan_submit(struct dmashim_chan *ch,
 				put_unused_fd(fd);
 			for (i = 0; ch->reuse && i < plan.nr_descs; i++)
 				dmaengine_desc_free(plan.descs[i]);
+			if (implicit)
+				dmashim_batch_unlock(ch);
 			dmashim_batch_unwind(ch, count, descs);
 			return fd < 0 ? fd : -ENOMEM;
 		}
 	}
 
 	/* Nothing can fail from here on. */
+	if (implicit)
+		dmashim_batch_fence(ch, count);
 	for (i = 0; i < count; i++) {
 		dmashim_req_sync_for_device(ch->batch[i]);
 		dmashim_req_submit(ch, ch->batch[i], plan.descs + first, last);
@@ -624,11 +634,55 @@ int dmashim_chan_submit(struct dmashim_chan *ch,
 	return 0;
 }
 
+#define DMASHIM_SUBMIT_FLAGS (DMASHIM_SUBMIT_FENCE_OUT | \
+			      DMASHIM_SUBMIT_FENCE_IN | \
+			      DMASHIM_SUBMIT_NO_IMPLICIT)
+
 /**
- * dmashim_chan_cache_destroy() - destroy mappings a submit pushed out
- * @dropped: the list dmashim_chan_submit() filled; the device unlocked
+ * dmashim_chan_submit() - DMASHIM_IOCTL_CHAN_SUBMIT
+ * @ch: the channel, nothing locked
+ * @sub: the request; @fence_fd is filled in
+ *
+ * Waits for the in-fence, then tries the submit under the channel's and
+ * the device's locks; a dependency found in a reservation object is
+ * waited for with everything unlocked, and the submit tried again.
+ * Mappings the submit pushed out of the cache are destroyed once the
+ * device is unlocked.
+ *
+ * Return: 0 or a negative errno, as documented for
+ * &struct dmashim_chan_submit.
  */
-void dmashim_chan_cache_destroy(struct list_head *dropped)
+int dmashim_chan_submit(struct dmashim_chan *ch,
+			struct dmashim_chan_submit *sub)
 {
-	dmashim_cache_destroy(dropped);
+	struct dma_fence *wait = NULL;
+	LIST_HEAD(dropped);
+	int ret;
+
+	if (sub->flags & ~DMASHIM_SUBMIT_FLAGS || sub->__reserved ||
+	    !sub->count || sub->count > ch->nr_reqs)
+		return -EINVAL;
+	if (sub->flags & DMASHIM_SUBMIT_FENCE_IN) {
+		ret = dmashim_batch_wait_in(sub->in_fence_fd);
+		if (ret)
+			return ret;
+	}
+	for (;;) {
+		mutex_lock(&ch->op_lock);
+		ret = dmashim_dev_read_lock(ch->dd);
+		if (!ret) {
+			ret = ch->dead ? -ENODEV :
+			      dmashim_submit_locked(ch, sub, &dropped, &wait);
+			dmashim_dev_read_unlock(ch->dd);
+		}
+		dmashim_cache_destroy(&dropped);
+		mutex_unlock(&ch->op_lock);
+		if (ret != -EAGAIN || !wait)
+			return ret;
+		ret = dmashim_batch_wait(wait);
+		dma_fence_put(wait);
+		wait = NULL;
+		if (ret)
+			return ret;
+	}
 }

@@ -154,6 +154,7 @@ static void dmashim_chan_free_mem(struct dmashim_chan *ch)
 {
 	if (ch->wq)
 		destroy_workqueue(ch->wq);
+	kvfree(ch->resv.objs);
 	kvfree(ch->plan_sgl);
 	kvfree(ch->plan_descs);
 	kvfree(ch->batch);
@@ -408,23 +409,10 @@ DMASHIM_CHAN_CMD(config, dmashim_chan_do_config)
 DMASHIM_CHAN_CMD(status, dmashim_chan_do_status)
 DMASHIM_CHAN_CMD(control, dmashim_chan_do_control)
 
-/* Mappings a submit pushes out of the cache go once the device is unlocked. */
+/* A submit waits for its dependencies with nothing locked. */
 static int dmashim_cmd_chan_submit(void *obj, union dmashim_ioctl_buf *buf)
 {
-	struct dmashim_chan *ch = obj;
-	LIST_HEAD(dropped);
-	int ret;
-
-	mutex_lock(&ch->op_lock);
-	ret = dmashim_dev_read_lock(ch->dd);
-	if (!ret) {
-		ret = ch->dead ? -ENODEV :
-		      dmashim_chan_submit(ch, &buf->chan_submit, &dropped);
-		dmashim_dev_read_unlock(ch->dd);
-	}
-	dmashim_chan_cache_destroy(&dropped);
-	mutex_unlock(&ch->op_lock);
-	return ret;
+	return dmashim_chan_submit(obj, &buf->chan_submit);
 }
 
 #define DMASHIM_CHAN_FIRST DMASHIM_CMD_CHAN_INFO
@@ -534,10 +522,12 @@ static struct dmashim_chan *dmashim_chan_alloc(void)
 				  GFP_KERNEL);
 	ch->plan_sgl = kvcalloc(DMASHIM_SLAVE_SEGS, sizeof(*ch->plan_sgl),
 				GFP_KERNEL);
+	ch->resv.objs = kvcalloc(2 * ch->nr_reqs, sizeof(*ch->resv.objs),
+				 GFP_KERNEL);
 	/* Ordered: completions are reported as they happened. */
 	ch->wq = alloc_ordered_workqueue("dmashim-chan", 0);
 	if (!ch->fences || !ch->staging || !ch->batch || !ch->plan_descs ||
-	    !ch->plan_sgl || !ch->wq) {
+	    !ch->plan_sgl || !ch->resv.objs || !ch->wq) {
 		dmashim_chan_free_mem(ch);
 		return NULL;
 	}
@@ -548,8 +538,10 @@ static struct dmashim_chan *dmashim_chan_alloc(void)
 		INIT_WORK(&ch->reqs[i].work, dmashim_req_work);
 		list_add_tail(&ch->reqs[i].node, &ch->free_reqs);
 	}
-	for (i = 0; i < 2 * ch->nr_reqs; i++)
+	for (i = 0; i < 2 * ch->nr_reqs; i++) {
+		ch->fences[i].pooled = true;
 		list_add_tail(&ch->fences[i].node, &ch->free_fences);
+	}
 	return ch;
 }
 

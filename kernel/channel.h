@@ -7,6 +7,7 @@
 #define _DMASHIM_CHANNEL_H
 
 #include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
 #include <linux/dmaengine.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -38,11 +39,37 @@ struct dmashim_chan_map {
  * @base: the dma_fence
  * @chan: the channel, referenced while the fence is out of the pool
  * @node: entry in the pool's free list
+ * @pooled: from the pool; else allocated because the pool was empty
  */
 struct dmashim_fence {
 	struct dma_fence base;
 	struct dmashim_chan *chan;
 	struct list_head node;
+	bool pooled;
+};
+
+/**
+ * struct dmashim_resv_obj - a reservation object a batch uses
+ * @resv: the object, of a buffer's dma-buf
+ * @write: a transfer of the batch writes the buffer
+ * @fences: fences the batch puts in it
+ */
+struct dmashim_resv_obj {
+	struct dma_resv *resv;
+	bool write;
+	unsigned int fences;
+};
+
+/**
+ * struct dmashim_resv_set - the reservation objects of a batch
+ * @ctx: the acquire context that locks them together
+ * @objs: room for two per request of the pool
+ * @n: entries of @objs in use
+ */
+struct dmashim_resv_set {
+	struct ww_acquire_ctx ctx;
+	struct dmashim_resv_obj *objs;
+	unsigned int n;
 };
 
 /**
@@ -150,6 +177,7 @@ struct dmashim_req {
  * @plan_descs: @descs_total descriptors a submit prepares
  * @plan_sgl: the scatterlist of a slave transfer being prepared
  * @reuse: the provider can reuse descriptors (DMA_CTRL_REUSE)
+ * @resv: the reservation objects of a submit
  * @reqs: the requests' memory
  * @nr_reqs: requests in the pool
  * @fence_lock: the fences' lock
@@ -190,6 +218,7 @@ struct dmashim_chan {
 	struct dma_async_tx_descriptor **plan_descs;
 	struct scatterlist *plan_sgl;
 	bool reuse;
+	struct dmashim_resv_set resv;
 
 	struct dmashim_req *reqs;
 	unsigned int nr_reqs;
@@ -210,10 +239,16 @@ void dmashim_chan_give_back(struct dmashim_chan *ch);
 
 /* chan_submit.c */
 int dmashim_chan_submit(struct dmashim_chan *ch,
-			struct dmashim_chan_submit *sub,
-			struct list_head *dropped);
-void dmashim_chan_cache_destroy(struct list_head *dropped);
+			struct dmashim_chan_submit *sub);
 void dmashim_chan_cache_drop_all(struct dmashim_chan *ch);
+
+/* chan_fence.c */
+int dmashim_batch_wait_in(int fd);
+int dmashim_batch_wait(struct dma_fence *fence);
+int dmashim_batch_lock(struct dmashim_chan *ch, unsigned int count,
+		       struct dma_fence **wait);
+void dmashim_batch_unlock(struct dmashim_chan *ch);
+void dmashim_batch_fence(struct dmashim_chan *ch, unsigned int count);
 
 /* Scatter-gather entries of a slave transfer. */
 #define DMASHIM_SLAVE_SEGS	64

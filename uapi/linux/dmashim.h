@@ -759,9 +759,16 @@ struct dmashim_xfer {
  * enum dmashim_submit_flags - &struct dmashim_chan_submit @flags
  * @DMASHIM_SUBMIT_FENCE_OUT: return a sync_file that signals when the
  *	whole batch is done (with an error if a transfer failed)
+ * @DMASHIM_SUBMIT_FENCE_IN: wait for the sync_file @in_fence_fd before
+ *	starting
+ * @DMASHIM_SUBMIT_NO_IMPLICIT: neither wait for the fences already in the
+ *	buffers' reservation objects nor add the batch's there (the caller
+ *	synchronises explicitly)
  */
 enum dmashim_submit_flags {
 	DMASHIM_SUBMIT_FENCE_OUT = 1 << 0,
+	DMASHIM_SUBMIT_FENCE_IN = 1 << 1,
+	DMASHIM_SUBMIT_NO_IMPLICIT = 1 << 2,
 };
 
 /**
@@ -773,6 +780,8 @@ enum dmashim_submit_flags {
  *	@cookie fields are filled in
  * @count: in: transfers in @xfers, 1 to the channel's descriptor pool
  * @fence_fd: out: (%DMASHIM_SUBMIT_FENCE_OUT) the sync_file, else -1
+ * @in_fence_fd: in: (%DMASHIM_SUBMIT_FENCE_IN) a sync_file to wait for
+ * @__reserved: must be 0
  *
  * A buffer is mapped for the channel's device the first time a transfer
  * uses it; the mapping is kept (and holds the buffer, which may be
@@ -783,14 +792,34 @@ enum dmashim_submit_flags {
  *
  * The batch is submitted whole or not at all: it is checked, and its
  * descriptors reserved, before anything starts.  Nothing is allocated
- * on this path once every buffer of the batch is mapped.
+ * on this path once every buffer of the batch is mapped, but room for
+ * fences in the buffers' reservation objects and, when the channel's
+ * fence pool is held all by buffers and sync_files, a fence.
+ *
+ * Implicit synchronisation, as dma-buf users practise it: each transfer's
+ * fence goes into its buffers' reservation objects (write usage for
+ * destinations, read for sources), so that poll() on a buffer,
+ * DMA_BUF_IOCTL_SYNC, DMA_BUF_IOCTL_EXPORT_SYNC_FILE and other drivers
+ * importing it wait for the DMA.  Before the batch starts, the call
+ * waits (interruptibly, with nothing locked) for the fences already
+ * there that its transfers must follow: all of a destination's, a
+ * source's writers, the channel's own included; and first for the
+ * sync_file of %DMASHIM_SUBMIT_FENCE_IN.  A batch waits only for fences
+ * that existed before its own: they cannot wait for each other.  An
+ * implicit dependency orders the batch; how it ended (its fence's error)
+ * is for its owner to report.  A cyclic transfer waits the same way but
+ * puts no fence in the reservation objects: its fence signals only when
+ * it is terminated, and its ring is read by its period records.
  *
  * Errors: %EINVAL for a bad kind, direction, range (outside the buffer,
  * zero length, a cyclic ring that is not contiguous for the device, or
- * that the provider refuses), flag or count; %EBADF for a fd that is not
- * a dma-buf; %EDESTADDRREQ for a slave or cyclic transfer before any
- * DMASHIM_IOCTL_CHAN_CONFIG; %EBUSY if the descriptor pool cannot hold
- * the batch now; %EFAULT; mapping errors (see &struct dmashim_map).
+ * that the provider refuses), flag or count, or an @in_fence_fd that is
+ * not a sync_file; %EBADF for a fd that is not a dma-buf; %EDESTADDRREQ
+ * for a slave or cyclic transfer before any DMASHIM_IOCTL_CHAN_CONFIG;
+ * %EBUSY if the descriptor pool cannot hold the batch now; %EINTR (or
+ * a restart) if a signal came while waiting; the error the in-fence was
+ * signalled with (nothing is submitted after a failed in-fence);
+ * %EFAULT; mapping errors (see &struct dmashim_map).
  */
 struct dmashim_chan_submit {
 	__u32 size;
@@ -798,6 +827,8 @@ struct dmashim_chan_submit {
 	__u64 xfers;
 	__u32 count;
 	__s32 fence_fd;
+	__s32 in_fence_fd;
+	__u32 __reserved;
 };
 
 #define DMASHIM_IOCTL_CHAN_SUBMIT _IO(DMASHIM_TYPE, DMASHIM_CMD_CHAN_SUBMIT)
