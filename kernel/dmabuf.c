@@ -18,6 +18,7 @@
 
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
 #include <linux/fcntl.h>
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
@@ -248,9 +249,20 @@ static int dmashim_cpu_access(struct dmashim_buf *buf, bool for_cpu)
 	return ret;
 }
 
+/*
+ * The CPU goes after the DMA in flight that it must not overtake: the
+ * writers for a read, everyone for a write.
+ */
 static int dmashim_begin_cpu_access(struct dma_buf *dmabuf,
 				    enum dma_data_direction dir)
 {
+	long ret;
+
+	ret = dma_resv_wait_timeout(dmabuf->resv,
+				    dma_resv_usage_rw(dir != DMA_FROM_DEVICE),
+				    true, MAX_SCHEDULE_TIMEOUT);
+	if (ret < 0)
+		return ret;
 	return dmashim_cpu_access(dmabuf->priv, true);
 }
 
