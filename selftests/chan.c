@@ -132,20 +132,27 @@ long long chan_residue(int ch, int cookie)
 	return ret ? ret : (long long)st.residue;
 }
 
-int chan_submit(int ch, struct dmashim_xfer *xfers, unsigned int count,
-		int *fence_fd)
+int chan_submit_fenced(int ch, struct dmashim_xfer *xfers, unsigned int count,
+		       __u32 flags, int in_fence, int *fence_fd)
 {
 	struct dmashim_chan_submit sub = {
 		.size = sizeof(sub),
-		.flags = fence_fd ? DMASHIM_SUBMIT_FENCE_OUT : 0,
+		.flags = flags | (fence_fd ? DMASHIM_SUBMIT_FENCE_OUT : 0),
 		.xfers = (uintptr_t)xfers,
 		.count = count,
+		.in_fence_fd = in_fence,
 	};
 	int ret = ioctl_errno(ch, DMASHIM_IOCTL_CHAN_SUBMIT, &sub);
 
 	if (!ret && fence_fd)
 		*fence_fd = sub.fence_fd;
 	return ret;
+}
+
+int chan_submit(int ch, struct dmashim_xfer *xfers, unsigned int count,
+		int *fence_fd)
+{
+	return chan_submit_fenced(ch, xfers, count, 0, -1, fence_fd);
 }
 
 int chan_control(int ch, __u32 op)

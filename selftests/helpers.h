@@ -301,6 +301,13 @@ int chan_state(int ch);
 int chan_submit(int ch, struct dmashim_xfer *xfers, unsigned int count,
 		int *fence_fd);
 
+/*
+ * The same with DMASHIM_SUBMIT_* @flags and, with DMASHIM_SUBMIT_FENCE_IN,
+ * the in-fence @in_fence.
+ */
+int chan_submit_fenced(int ch, struct dmashim_xfer *xfers, unsigned int count,
+		       __u32 flags, int in_fence, int *fence_fd);
+
 /* DMASHIM_IOCTL_CHAN_CONTROL: the state afterwards, or -errno. */
 int chan_control(int ch, __u32 op);
 
