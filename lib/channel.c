@@ -80,13 +80,30 @@ DMASHIM_EXPORT int dmashim_chan_submit(struct dmashim_chan *chan,
 				       unsigned int count, unsigned int flags,
 				       int *fence_fd)
 {
+	/* The in-fence has an argument of its own. */
+	if (flags & DMASHIM_SUBMIT_FENCE_IN)
+		return -EINVAL;
+	return dmashim_chan_submit_after(chan, xfers, count, flags, -1,
+					 fence_fd);
+}
+
+DMASHIM_EXPORT int dmashim_chan_submit_after(struct dmashim_chan *chan,
+					     struct dmashim_xfer *xfers,
+					     unsigned int count,
+					     unsigned int flags,
+					     int in_fence_fd, int *fence_fd)
+{
 	struct dmashim_chan_submit req = {
 		.size = sizeof(req),
 		.flags = flags,
 		.xfers = (uintptr_t)xfers,
 		.count = count,
+		.in_fence_fd = in_fence_fd,
 	};
 	int ret;
+
+	if (in_fence_fd >= 0)
+		req.flags |= DMASHIM_SUBMIT_FENCE_IN;
 
 	/* Without a place for it, the sync_file would leak. */
 	if ((flags & DMASHIM_SUBMIT_FENCE_OUT) && !fence_fd)

@@ -282,10 +282,33 @@ int dmashim_chan_config(struct dmashim_chan *chan,
  *
  * Return: 0 or a negative errno; the batch is submitted whole or not at
  * all (-EBUSY: the channel's pools are full now; -EINVAL: FENCE_OUT
- * without @fence_fd).
+ * without @fence_fd, or FENCE_IN, which dmashim_chan_submit_after()
+ * takes).
  */
 int dmashim_chan_submit(struct dmashim_chan *chan, struct dmashim_xfer *xfers,
 			unsigned int count, unsigned int flags, int *fence_fd);
+
+/**
+ * dmashim_chan_submit_after() - dmashim_chan_submit() after an in-fence
+ * @chan: the channel
+ * @xfers: the transfers; their @cookie fields are filled in
+ * @count: how many
+ * @flags: DMASHIM_SUBMIT_* flags (DMASHIM_SUBMIT_NO_IMPLICIT: wait for
+ *	@in_fence_fd alone, and leave no fence in the buffers)
+ * @in_fence_fd: a sync_file the batch waits for, or -1
+ * @fence_fd: as for dmashim_chan_submit()
+ *
+ * The call waits (interruptibly) for @in_fence_fd, then for the fences
+ * already on the batch's buffers unless told not to.
+ *
+ * Return: 0; -EINVAL for an @in_fence_fd that is not a sync_file; the
+ * error @in_fence_fd was signalled with (nothing submitted); -EINTR; as
+ * dmashim_chan_submit() otherwise.
+ */
+int dmashim_chan_submit_after(struct dmashim_chan *chan,
+			      struct dmashim_xfer *xfers, unsigned int count,
+			      unsigned int flags, int in_fence_fd,
+			      int *fence_fd);
 
 /**
  * dmashim_chan_wait() - wait for completion records and read them

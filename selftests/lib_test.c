@@ -487,6 +487,44 @@ TEST_F(chan, submit_wait_status_control)
 	dmashim_chan_close(ch);
 }
 
+/*
+ * An out-fence as the in-fence of the next submit, which skips the
+ * implicit fences: it runs after the first; FENCE_IN without one, or
+ * with a fd that is no sync_file, is refused.
+ */
+TEST_F(chan, submit_after)
+{
+	struct dmashim_xfer a, b;
+	struct dmashim_record rec;
+	struct dmashim_chan *ch;
+	int fence, fence2;
+
+	ASSERT_EQ(0, lib_chan(self->ctx, variant->driver, &ch));
+	a = xfer_memcpy(dmashim_buf_fd(self->dst), 0,
+			dmashim_buf_fd(self->src), 0, 4096);
+	b = xfer_memcpy(dmashim_buf_fd(self->dst), 4096,
+			dmashim_buf_fd(self->dst), 0, 4096);
+	EXPECT_EQ(-EINVAL, dmashim_chan_submit(ch, &b, 1,
+					       DMASHIM_SUBMIT_FENCE_IN, NULL));
+	EXPECT_EQ(-EINVAL, dmashim_chan_submit_after(ch, &b, 1, 0,
+						     dmashim_buf_fd(self->src),
+						     NULL));
+	ASSERT_EQ(0, dmashim_chan_submit(ch, &a, 1, DMASHIM_SUBMIT_FENCE_OUT,
+					 &fence));
+	ASSERT_EQ(0, dmashim_chan_submit_after(ch, &b, 1,
+					       DMASHIM_SUBMIT_NO_IMPLICIT |
+					       DMASHIM_SUBMIT_FENCE_OUT,
+					       fence, &fence2));
+	do {
+		ASSERT_LE(1, dmashim_chan_wait(ch, &rec, 1, -1));
+	} while (rec.cookie != b.cookie);
+	EXPECT_EQ(DMASHIM_XFER_COMPLETE, rec.status);
+	EXPECT_PATTERN(self->d + 4096, 4096, 0, 1);
+	close(fence);
+	close(fence2);
+	dmashim_chan_close(ch);
+}
+
 static void on_alarm(int sig)
 {
 }
