@@ -219,6 +219,8 @@ TEST_F_TIMEOUT(fence, terminate_fails_the_fence, 120)
 
 	ASSERT_EQ(DMASHIM_CHAN_CONFIGURED,
 		  chan_control(self->edu, DMASHIM_CHAN_TERMINATE_SYNC));
+	/* Signalled by the aborted request's report, which follows. */
+	EXPECT_EQ(1, ready(f, POLLIN, -1));
 	ASSERT_EQ(0, fence_status(f, &status));
 	EXPECT_EQ(-ECANCELED, status);
 	EXPECT_EQ(-ECANCELED, copy(self->cpu, &self->z, &self->y,
