@@ -180,17 +180,35 @@ void dmashim_req_abort_locked(struct dmashim_req *req)
 	queue_work(req->chan->wq, &req->work);
 }
 
+/*
+ * Signal @fence with @error, unless it was signalled already: a request's
+ * work can run again after its end (a cyclic period's run queued before
+ * an abort), and a release signals what never ran.
+ */
+static void dmashim_fence_end(struct dma_fence *fence, int error)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(fence->lock, flags);
+	if (!test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags)) {
+		if (error)
+			dma_fence_set_error(fence, error);
+		dma_fence_signal_locked(fence);
+	}
+	spin_unlock_irqrestore(fence->lock, flags);
+}
+
 /* The request's fence, with the error the request (or its batch) had. */
 static void dmashim_req_signal(struct dmashim_req *req)
 {
-	struct dma_fence *fence = &req->fence->base;
+	int error = 0;
 
 	if (req->status == DMASHIM_XFER_ABORTED)
-		dma_fence_set_error(fence, -ECANCELED);
+		error = -ECANCELED;
 	else if (req->status == DMASHIM_XFER_ERROR ||
 		 (req == req->batch_last && req->batch_failed))
-		dma_fence_set_error(fence, -EIO);
-	dma_fence_signal(fence);
+		error = -EIO;
+	dmashim_fence_end(&req->fence->base, error);
 }
 
 /**
@@ -221,18 +239,25 @@ void dmashim_req_work(struct work_struct *work)
 	}
 
 	/*
+	 * The fence signals before the final record can be read.  A request
+	 * that ends after the first look is signalled and put in line by
+	 * the run its end queued.
+	 */
+	spin_lock_irqsave(&ch->lock, flags);
+	done = req->state == DMASHIM_REQ_DONE;
+	spin_unlock_irqrestore(&ch->lock, flags);
+	if (done)
+		dmashim_req_signal(req);
+
+	/*
 	 * A request is in line only with something to read: its end, or
 	 * periods.  The periods this run was queued for may have been read
 	 * already, with later ones.
 	 */
 	spin_lock_irqsave(&ch->lock, flags);
-	done = req->state == DMASHIM_REQ_DONE;
 	if (list_empty(&req->report_node) && (done || req->periods))
 		list_add_tail(&req->report_node, &ch->reports);
 	spin_unlock_irqrestore(&ch->lock, flags);
-
-	if (done)
-		dmashim_req_signal(req);
 	wake_up_interruptible(&ch->wait);
 }
 
@@ -274,10 +299,7 @@ void dmashim_req_release(struct dmashim_req *req)
 
 	if (!f)
 		return;
-	if (!test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &f->base.flags)) {
-		dma_fence_set_error(&f->base, -ECANCELED);
-		dma_fence_signal(&f->base);
-	}
+	dmashim_fence_end(&f->base, -ECANCELED);
 	dma_fence_put(&f->base);
 }
 
