@@ -13,9 +13,14 @@
  * fences, until the batch is submitted; then its fences go in, write
  * usage on destinations, read on sources, and the objects are unlocked.
  *
- * The channel's own fences are followed too: a request's fence signals
- * once what the device wrote was synced for the CPU, and a later request
- * that reads the buffer syncs it for the device first.
+ * The channel's own fences are not followed: the channel runs its
+ * requests in order.  Only the bounce slots need more: a request syncs
+ * what it reads for the device when it is submitted, and if an earlier
+ * request of the channel still writes those bytes into the same bounced
+ * mapping, the copy would overwrite what the device wrote.  Such a read
+ * waits for that writer's fence, which signals once its data was synced
+ * for the CPU; on a paused channel it is refused instead (-EBUSY), as its
+ * owner would wait for itself.
  *
  * A cyclic transfer follows like any other but puts no fence in: its
  * fence signals only when it is terminated, and readers of the ring go
@@ -71,17 +76,92 @@ static void dmashim_resv_collect(struct dmashim_chan *ch, unsigned int count)
 	}
 }
 
-/* A reference to a fence of locked @obj the batch must follow, or NULL. */
-static struct dma_fence *dmashim_resv_busy(struct dmashim_resv_obj *obj)
+/*
+ * A reference to a fence of locked @obj the batch must follow, or NULL;
+ * the fences of @context, the channel's own, are in line already.
+ */
+static struct dma_fence *dmashim_resv_busy(struct dmashim_resv_obj *obj,
+					   u64 context)
 {
 	struct dma_resv_iter cursor;
 	struct dma_fence *fence;
 
 	dma_resv_for_each_fence(&cursor, obj->resv,
 				dma_resv_usage_rw(obj->write), fence)
-		if (!dma_fence_is_signaled(fence))
+		if (fence->context != context && !dma_fence_is_signaled(fence))
 			return dma_fence_get(fence);
 	return NULL;
+}
+
+static bool dmashim_ranges_overlap(const struct dmashim_range *a,
+				   const struct dmashim_range *b)
+{
+	return a->offset < b->offset + b->length &&
+	       b->offset < a->offset + a->length;
+}
+
+/* Whether @new reads bytes that @old writes through a bounced mapping. */
+static bool dmashim_req_reads_bounced(struct dmashim_req *new,
+				      struct dmashim_req *old)
+{
+	const struct dmashim_range *r, *w;
+	unsigned int i, j;
+
+	if (!new->src || new->src != old->dst)
+		return false;
+	for (i = 0; i < new->nr_src_ranges; i++) {
+		r = &new->src_ranges[i];
+		for (j = 0; j < old->nr_dst_ranges; j++) {
+			w = &old->dst_ranges[j];
+			if (dmashim_ranges_overlap(r, w) &&
+			    dmashim_mapping_copies(new->src->map, r->offset,
+						   r->length))
+				return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * dmashim_batch_hazard() - find a request a batch's bounce copies must
+ *	wait for
+ * @ch: the channel, its ioctl lock held
+ * @count: requests in the batch (@ch->batch), set up
+ * @wait: set to a reference to the fence to wait for, on -EAGAIN
+ *
+ * See the top of this file.
+ *
+ * Return: 0; -EAGAIN if the caller must wait for @wait (with nothing
+ * locked) and try again; -EBUSY if the channel is paused.
+ */
+int dmashim_batch_hazard(struct dmashim_chan *ch, unsigned int count,
+			 struct dma_fence **wait)
+{
+	struct dmashim_req *old;
+	unsigned int i, j;
+	int ret = 0;
+
+	spin_lock_irq(&ch->lock);
+	for (j = 0; j < ch->nr_reqs && !ret; j++) {
+		old = &ch->reqs[j];
+		if (old->state == DMASHIM_REQ_FREE ||
+		    test_bit(DMA_FENCE_FLAG_SIGNALED_BIT,
+			     &old->fence->base.flags))
+			continue;
+		for (i = 0; i < count; i++) {
+			if (!dmashim_req_reads_bounced(ch->batch[i], old))
+				continue;
+			if (ch->paused) {
+				ret = -EBUSY;
+			} else {
+				*wait = dma_fence_get(&old->fence->base);
+				ret = -EAGAIN;
+			}
+			break;
+		}
+	}
+	spin_unlock_irq(&ch->lock);
+	return ret;
 }
 
 static void dmashim_resv_unlock(struct dmashim_resv_set *set,
@@ -187,7 +267,7 @@ int dmashim_batch_lock(struct dmashim_chan *ch, unsigned int count,
 	ww_acquire_done(&set->ctx);
 
 	for (i = 0; i < set->n; i++) {
-		*wait = dmashim_resv_busy(&set->objs[i]);
+		*wait = dmashim_resv_busy(&set->objs[i], ch->fence_context);
 		if (*wait) {
 			ret = -EAGAIN;
 			goto err_unlock;

@@ -520,6 +520,9 @@ static int dmashim_batch_prepare(struct dmashim_chan *ch, unsigned int count,
 		ret = -EINVAL;
 		goto err;
 	}
+	ret = dmashim_batch_hazard(ch, count, wait);
+	if (ret)
+		goto err;
 	if (implicit) {
 		ret = dmashim_batch_lock(ch, count, wait);
 		if (ret)

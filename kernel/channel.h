@@ -245,6 +245,8 @@ void dmashim_chan_cache_drop_all(struct dmashim_chan *ch);
 /* chan_fence.c */
 int dmashim_batch_wait_in(int fd);
 int dmashim_batch_wait(struct dma_fence *fence);
+int dmashim_batch_hazard(struct dmashim_chan *ch, unsigned int count,
+			 struct dma_fence **wait);
 int dmashim_batch_lock(struct dmashim_chan *ch, unsigned int count,
 		       struct dma_fence **wait);
 void dmashim_batch_unlock(struct dmashim_chan *ch);

@@ -85,6 +85,37 @@ int dmashim_bounce(struct dmashim_mapping *map, u64 offset, u64 length,
 }
 
 /**
+ * dmashim_mapping_copies() - whether syncing a range of a mapping copies
+ * @map: a live mapping
+ * @offset: first byte, in the buffer
+ * @length: bytes
+ *
+ * A sync of a bounced range, by dmashim or by the DMA layer's swiotlb,
+ * copies the data between the buffer and a bounce slot; elsewhere it is
+ * cache maintenance at most.  Whether swiotlb took part was found when
+ * the mapping was made (dma_need_sync() says true for every mapping
+ * behind an IOMMU on 6.1).  Any context.
+ *
+ * Return: true if a piece of the range bounces.
+ */
+bool dmashim_mapping_copies(struct dmashim_mapping *map, u64 offset,
+			    u64 length)
+{
+	u64 end = offset + length;
+	struct dmashim_piece *p;
+
+	for (p = dmashim_piece_at(map, offset); dmashim_piece_before(map, p, end);
+	     p++) {
+		if (p->kind == DMASHIM_PIECE_BOUNCED)
+			return true;
+		if (p->kind != DMASHIM_PIECE_COHERENT &&
+		    map->mapped_flags & DMASHIM_MAPPED_SWIOTLB)
+			return true;
+	}
+	return false;
+}
+
+/**
  * dmashim_mapping_sync() - sync a range of a mapping
  * @map: a live mapping; its device is read-locked, or its buffer's
  *	@bounced_lock held

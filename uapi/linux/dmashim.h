@@ -803,8 +803,10 @@ enum dmashim_submit_flags {
  * importing it wait for the DMA.  Before the batch starts, the call
  * waits (interruptibly, with nothing locked) for the fences already
  * there that its transfers must follow: all of a destination's, a
- * source's writers, the channel's own included; and first for the
- * sync_file of %DMASHIM_SUBMIT_FENCE_IN.  A batch waits only for fences
+ * source's writers, but not the channel's own, which run in order; and
+ * first for the sync_file of %DMASHIM_SUBMIT_FENCE_IN.  A source whose
+ * bounced bytes an earlier transfer of the channel still writes waits
+ * for that transfer, even with %DMASHIM_SUBMIT_NO_IMPLICIT.  A batch waits only for fences
  * that existed before its own: they cannot wait for each other.  An
  * implicit dependency orders the batch; how it ended (its fence's error)
  * is for its owner to report.  A cyclic transfer waits the same way but
@@ -816,7 +818,9 @@ enum dmashim_submit_flags {
  * that the provider refuses), flag or count, or an @in_fence_fd that is
  * not a sync_file; %EBADF for a fd that is not a dma-buf; %EDESTADDRREQ
  * for a slave or cyclic transfer before any DMASHIM_IOCTL_CHAN_CONFIG;
- * %EBUSY if the descriptor pool cannot hold the batch now; %EINTR (or
+ * %EBUSY if the descriptor pool cannot hold the batch now, or if the
+ * channel is paused and a source would wait for its own transfer (see
+ * above); %EINTR (or
  * a restart) if a signal came while waiting; the error the in-fence was
  * signalled with (nothing is submitted after a failed in-fence);
  * %EFAULT; mapping errors (see &struct dmashim_map).
