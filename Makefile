@@ -41,6 +41,10 @@ LIB_A := $(BUILD)/lib/libdmashim.a
 LIB_PC := $(BUILD)/lib/libdmashim.pc
 
 TOOL_SRCS := $(wildcard tools/dmashim/*.c)
+
+# libdrm, for its PRIME helpers.
+DRM_CFLAGS = $(shell pkg-config --cflags libdrm)
+DRM_LIBS = $(shell pkg-config --libs libdrm)
 TOOL := $(BUILD)/bin/dmashim
 
 # The kernel source package provides checkpatch, kernel-doc and the
@@ -103,8 +107,8 @@ tool: $(TOOL)
 
 $(TOOL): $(TOOL_SRCS) tools/dmashim/*.h lib/libdmashim.h $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $(TOOL_SRCS) -L$(BUILD)/lib -ldmashim \
-		-Wl,-rpath,'$$ORIGIN/../lib'
+	$(CC) $(USER_CFLAGS) $(DRM_CFLAGS) -o $@ $(TOOL_SRCS) \
+		-L$(BUILD)/lib -ldmashim $(DRM_LIBS) -Wl,-rpath,'$$ORIGIN/../lib'
 
 # ---- selftests -----------------------------------------------------------
 

@@ -266,6 +266,63 @@ TEST(copy_errors)
 	EXPECT_NE(NULL, strstr(out, "alloc: File too large")) TH_LOG("%s", out);
 }
 
+/*
+ * The pipeline on cpudma: every buffer filled, checked by the consumer
+ * and returned; the first passed through vgem where the bench loaded it.
+ */
+TEST_F_TIMEOUT(slow, pipeline, 300)
+{
+	char cpu[DMASHIM_CHAN_NAME_LEN];
+	static char out[16384];
+	bool vgem = !access("/sys/module/vgem", F_OK);
+
+	REQUIRE_CHANNEL(CPU_DMA_DRIVER, cpu);
+	ASSERT_EQ(0, run_tool("pipeline --device dmashim_cpudma --buffers 3 --size 64K --rounds 10",
+			      out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "pipeline: 3 buffers of 65536 bytes, 10 rounds; DMA on dma"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(10, count(out, " filled by DMA, checked by the consumer, back\n"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "round   9: buffer 0 filled"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\nverify (consumer mmap)         10     655360 "))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\nend to end                     10     655360 "))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, vgem ? "\nread back (vgem GEM)            1      65536 " :
+					   "vgem: no vgem card")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "10 buffers filled, checked and returned; 0 mismatches\n"))
+		TH_LOG("%s", out);
+}
+
+/*
+ * Bad options; a transfer that fails is reported by the consumer, which
+ * waits on its fence, and by the producer, which reads its record.
+ */
+TEST_F_TIMEOUT(slow, pipeline_errors, 300)
+{
+	char cpu[DMASHIM_CHAN_NAME_LEN];
+	static char out[16384];
+
+	EXPECT_EQ(2, run_tool("pipeline --buffers 0", out, sizeof(out)));
+	EXPECT_EQ(2, run_tool("pipeline --buffers 65", out, sizeof(out)));
+	EXPECT_EQ(2, run_tool("pipeline --rounds 0", out, sizeof(out)));
+	EXPECT_EQ(2, run_tool("pipeline --size 0", out, sizeof(out)));
+	EXPECT_EQ(2, run_tool("pipeline --channel a --device b", out,
+			      sizeof(out)));
+	EXPECT_EQ(1, run_tool("pipeline --device nosuch", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "no free memcpy channel on DMA device nosuch"))
+		TH_LOG("%s", out);
+
+	REQUIRE_CHANNEL(CPU_DMA_DRIVER, cpu);
+	ASSERT_EQ(0, cpudma_fail_next(1));
+	EXPECT_EQ(1, run_tool("pipeline --device dmashim_cpudma --buffers 2 --size 8K --rounds 4",
+			      out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "pipeline: FAILED: the DMA ")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "0 mismatches")) TH_LOG("%s", out);
+	cpudma_fail_next(0);
+}
+
 /* One row per size, each measured, on the channels asked for. */
 TEST_F_TIMEOUT(slow, bench_copy_json, 600)
 {

@@ -22,6 +22,7 @@ int cmd_info(int argc, char **argv);
 int cmd_alloc(int argc, char **argv);
 int cmd_map(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
+int cmd_pipeline(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_bench_map(int argc, char **argv);
 int cmd_bench_copy(int argc, char **argv);

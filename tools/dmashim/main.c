@@ -18,6 +18,8 @@ static const struct cmd cmds[] = {
 	  cmd_alloc },
 	{ "map", "map a buffer for a device, show its segments", cmd_map },
 	{ "copy", "copy a buffer on a dmaengine channel", cmd_copy },
+	{ "pipeline", "fill buffers by DMA, check them in another process",
+	  cmd_pipeline },
 	{ "bench",
 	  "time mappings (\"bench map\") or channel copies (\"bench copy\")",
 	  cmd_bench },
