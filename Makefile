@@ -5,7 +5,7 @@
 #   make              build everything (installing missing packages first)
 #   make check        static checks, then every QEMU bench configuration;
 #                     CONFIGS="6.1-intel 6.12-amd" runs a subset
-#   make demo         boot the bench and show the edu device through dmashim
+#   make demo         boot the bench and run the zero-copy pipeline (edu, vgem)
 #   make lint         the static checks only
 #   make install      library, header, pkg-config file and tool (PREFIX)
 #   make modules_install   the module, for the running kernel
