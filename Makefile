@@ -30,6 +30,11 @@ USER_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wmissing-prototypes -Wshadow \
 	-D_GNU_SOURCE -I$(CURDIR)/uapi -I$(CURDIR)/lib
 
+# libdrm (PRIME in the library, vgem in the selftests), asked for when
+# used: tools/setup-deps installs it.
+DRM_CFLAGS = $(shell pkg-config --cflags libdrm)
+DRM_LIBS = $(shell pkg-config --libs libdrm)
+
 # The kselftest harness is -Wall clean, as kselftests are built.
 TEST_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Werror -D_GNU_SOURCE \
 	-I$(CURDIR)/uapi -I$(CURDIR)/lib
@@ -128,7 +133,7 @@ $(KSRC_STAMP): $(KSRC_TARBALL)
 # What the test programs share, one concern per file, as a static library.
 $(BUILD)/selftests/obj/%.o: selftests/%.c selftests/helpers.h uapi/linux/dmashim.h
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -c -o $@ $<
+	$(CC) $(USER_CFLAGS) $(DRM_CFLAGS) -c -o $@ $<
 
 $(TEST_HELPERS): $(HELPER_OBJS)
 	rm -f $@
@@ -136,8 +141,8 @@ $(TEST_HELPERS): $(HELPER_OBJS)
 
 $(BUILD)/selftests/%: selftests/%.c selftests/helpers.h $(TEST_HELPERS) \
 		$(KSRC_STAMP) $(LIB_SO)
-	$(CC) $(TEST_CFLAGS) -I$(KSRC)/tools/testing/selftests -o $@ $< \
-		$(TEST_HELPERS) -L$(BUILD)/lib -ldmashim \
+	$(CC) $(TEST_CFLAGS) $(DRM_CFLAGS) -I$(KSRC)/tools/testing/selftests \
+		-o $@ $< $(TEST_HELPERS) -L$(BUILD)/lib -ldmashim $(DRM_LIBS) \
 		-Wl,-rpath,'$$ORIGIN/../lib'
 
 # ---- checks, bench, demo -------------------------------------------------

@@ -358,6 +358,31 @@ int cpudma_fail_next(unsigned int n);
 /* Write @ms to cpudma's step_delay_ms: its steps take that long at least. */
 int cpudma_step_delay(unsigned int ms);
 
+/* ---- vgem, a DRM driver without hardware (vgem.c) ---------------------- */
+
+/*
+ * Open the vgem card: the /dev/dri/card* whose driver drmGetVersion()
+ * names "vgem", O_RDWR | O_CLOEXEC.  Its fd, or -ENOENT if there is none.
+ */
+int vgem_open(void);
+
+/*
+ * DRM_IOCTL_MODE_CREATE_DUMB of at least @len bytes on card @drm: the GEM
+ * handle into @handle and, if not NULL, the object's size into @size;
+ * 0 or -errno.
+ */
+int dumb_create(int drm, size_t len, __u32 *handle, __u64 *size);
+
+/*
+ * Map @len bytes of GEM object @handle for the CPU: DRM_IOCTL_MODE_MAP_DUMB
+ * for its offset, then mmap() of the card, shared, read and write; 0 or
+ * -errno (-EINVAL from MAP_DUMB: the DRM core maps no imported object).
+ */
+int dumb_map(int drm, __u32 handle, size_t len, void **addr);
+
+/* DRM_IOCTL_GEM_CLOSE; 0 or -errno. */
+int gem_close(int drm, __u32 handle);
+
 /* ---- the kernel: modules (kmod.c), log (kmsg.c) ------------------------- */
 
 /* finit_module() of the module file @path with @params; 0 or -errno. */
@@ -421,6 +446,14 @@ int kmsg_trouble(int fd, char *line, size_t len);
 			SKIP(return, "no %s channel (run under the QEMU bench)", \
 			     EDU_DMA_DRIVER);				\
 		ASSERT_EQ(0, _ret);					\
+	} while (0)
+
+/* Skip unless there is a vgem card; else open it into @fd. */
+#define REQUIRE_VGEM(fd)						\
+	do {								\
+		fd = vgem_open();					\
+		if (fd < 0)						\
+			SKIP(return, "no vgem card in /dev/dri (vgem.ko not loaded)"); \
 	} while (0)
 
 /* Skip unless debugfs, which holds the device views, is mounted. */
