@@ -91,11 +91,12 @@ lib: $(LIB_SO) $(LIB_A) $(LIB_PC)
 
 $(BUILD)/lib/obj/%.o: lib/%.c lib/*.h uapi/linux/dmashim.h
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+	$(CC) $(USER_CFLAGS) $(DRM_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(LIB_SO): $(LIB_OBJS) lib/libdmashim.map
 	$(CC) -shared -o $@ $(LIB_OBJS) -Wl,-soname,libdmashim.so.$(SOVERSION) \
-		-Wl,--version-script=lib/libdmashim.map -Wl,--no-undefined
+		-Wl,--version-script=lib/libdmashim.map -Wl,--no-undefined \
+		$(DRM_LIBS)
 	ln -sf libdmashim.so.$(VERSION) $(BUILD)/lib/libdmashim.so.$(SOVERSION)
 	ln -sf libdmashim.so.$(SOVERSION) $(BUILD)/lib/libdmashim.so
 

@@ -11,6 +11,7 @@
 #define LIBDMASHIM_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <linux/dmashim.h>
 
 #ifdef __cplusplus
@@ -141,6 +142,37 @@ int dmashim_buf_cpu_begin(struct dmashim_buf *buf, unsigned int access);
 
 /** dmashim_buf_cpu_end() - DMA_BUF_IOCTL_SYNC end: the CPU is done */
 int dmashim_buf_cpu_end(struct dmashim_buf *buf, unsigned int access);
+
+/* ---- DRM PRIME ----------------------------------------------------------- */
+
+/**
+ * dmashim_buf_to_gem() - import a buffer into a DRM device as a GEM object
+ *	(drmPrimeFDToHandle())
+ * @buf: the buffer; it stays the caller's, the GEM object holds the dma-buf
+ * @drm_fd: an open DRM device (card or render node)
+ * @handle: receives the GEM handle, valid on @drm_fd until closed there
+ *	(DRM_IOCTL_GEM_CLOSE); a buffer imported twice gets the same handle
+ *
+ * The device attaches the dma-buf while the GEM object lives.  Return: 0
+ * or the ioctl's negative errno (-ENOTTY: @drm_fd is not a DRM device).
+ */
+int dmashim_buf_to_gem(const struct dmashim_buf *buf, int drm_fd,
+		       uint32_t *handle);
+
+/**
+ * dmashim_buf_from_gem() - export a GEM object as a buffer
+ *	(drmPrimeHandleToFD())
+ * @drm_fd: the DRM device that holds the object
+ * @handle: its GEM handle there
+ * @bufp: receives the buffer, as dmashim_buf_import() makes it; its fd
+ *	is O_RDWR | O_CLOEXEC
+ *
+ * The buffer holds the object: closing its handle does not free it.  An
+ * object imported from a dma-buf gives that dma-buf back.  Return: 0 or
+ * a negative errno (-ENOENT: no such handle; the ioctl's otherwise).
+ */
+int dmashim_buf_from_gem(int drm_fd, uint32_t handle,
+			 struct dmashim_buf **bufp);
 
 /* ---- Mappings ------------------------------------------------------------ */
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libdmashim: contexts, binding and info, buffers and their CPU mapping,
- * mappings with every segment read, syncs and the bounce pool counters,
+ * buffers to and from vgem's GEM objects (PRIME), mappings with every segment read, syncs and the bounce pool counters,
  * channels (open, submit, wait through signals, status, control, copy),
  * through the library, with its errors returned as negative errno values.
  */
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -195,6 +196,108 @@ TEST_F(lib, buf_pin_and_import)
 	EXPECT_LE(0, fcntl(fd, F_GETFD));
 	close(fd);
 	EXPECT_EQ(-EBADF, dmashim_buf_import(-1, &imported));
+}
+
+/*
+ * A buffer imported into vgem as a GEM object, twice (the same handle),
+ * and the object exported again: the buffer's own dma-buf, with its
+ * bytes, held by the new buffer after the handle is closed.
+ */
+TEST_F(lib, prime_to_gem_and_back)
+{
+	size_t len = 3 * 4096;
+	struct dmashim_buf *buf, *back;
+	uint32_t handle = 0, again = 0;
+	void *addr, *back_addr;
+	struct stat a, b;
+	int drm;
+
+	REQUIRE_VGEM(drm);
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, len, DMASHIM_BUF_PAGES, 0,
+				       &buf));
+	ASSERT_EQ(0, dmashim_buf_mmap(buf, &addr));
+	pattern_fill(addr, len, 0, 5);
+	ASSERT_EQ(0, dmashim_buf_to_gem(buf, drm, &handle));
+	EXPECT_NE(0, handle);
+	ASSERT_EQ(0, dmashim_buf_to_gem(buf, drm, &again));
+	EXPECT_EQ(handle, again);
+
+	ASSERT_EQ(0, dmashim_buf_from_gem(drm, handle, &back));
+	EXPECT_EQ(FD_CLOEXEC, fcntl(dmashim_buf_fd(back), F_GETFD));
+	EXPECT_EQ(O_RDWR, fcntl(dmashim_buf_fd(back), F_GETFL) & O_ACCMODE);
+	EXPECT_EQ(len, dmashim_buf_size(back));
+	ASSERT_EQ(0, fstat(dmashim_buf_fd(buf), &a));
+	ASSERT_EQ(0, fstat(dmashim_buf_fd(back), &b));
+	EXPECT_EQ(a.st_ino, b.st_ino);
+	EXPECT_EQ(0, gem_close(drm, handle));
+	EXPECT_EQ(-EINVAL, gem_close(drm, handle));
+	ASSERT_EQ(0, dmashim_buf_mmap(back, &back_addr));
+	EXPECT_PATTERN(back_addr, len, 0, 5);
+	dmashim_buf_free(back);
+	dmashim_buf_free(buf);
+	close(drm);
+}
+
+/*
+ * A vgem dumb buffer as a buffer, which holds it after its handle is
+ * closed: vgem's bytes through the buffer's mapping, and the buffer's
+ * through vgem's mapping of the object, which vgem gets back as itself
+ * when the buffer is imported into it.
+ */
+TEST_F(lib, prime_from_gem)
+{
+	struct dmashim_buf *buf;
+	uint32_t handle, again;
+	void *addr, *vaddr;
+	__u64 size;
+	int drm;
+
+	REQUIRE_VGEM(drm);
+	ASSERT_EQ(0, dumb_create(drm, 5 * 4096, &handle, &size));
+	ASSERT_EQ(5 * 4096, size);
+	ASSERT_EQ(0, dumb_map(drm, handle, size, &vaddr));
+	pattern_fill(vaddr, size, 0, 6);
+	munmap(vaddr, size);
+	ASSERT_EQ(0, dmashim_buf_from_gem(drm, handle, &buf));
+	EXPECT_EQ(size, dmashim_buf_size(buf));
+	EXPECT_EQ(0, gem_close(drm, handle));
+
+	ASSERT_EQ(0, dmashim_buf_mmap(buf, &addr));
+	ASSERT_EQ(0, dmashim_buf_cpu_begin(buf, DMA_BUF_SYNC_RW));
+	EXPECT_PATTERN(addr, size, 0, 6);
+	pattern_fill(addr, size, 0, 7);
+	ASSERT_EQ(0, dmashim_buf_cpu_end(buf, DMA_BUF_SYNC_RW));
+
+	ASSERT_EQ(0, dmashim_buf_to_gem(buf, drm, &again));
+	ASSERT_EQ(0, dumb_map(drm, again, size, &vaddr));
+	EXPECT_PATTERN(vaddr, size, 0, 7);
+	munmap(vaddr, size);
+	EXPECT_EQ(0, gem_close(drm, again));
+	dmashim_buf_free(buf);
+	close(drm);
+}
+
+/* PRIME's errors, as negative errno values; nothing returned on failure. */
+TEST_F(lib, prime_errors)
+{
+	struct dmashim_buf *buf, *out = NULL;
+	uint32_t handle;
+	int drm, null;
+
+	REQUIRE_VGEM(drm);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, null);
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 4096, DMASHIM_BUF_PAGES, 0,
+				       &buf));
+	EXPECT_EQ(-ENOENT, dmashim_buf_from_gem(drm, 0x7fffffff, &out));
+	EXPECT_EQ(-ENOTTY, dmashim_buf_from_gem(null, 1, &out));
+	EXPECT_EQ(-EBADF, dmashim_buf_from_gem(-1, 1, &out));
+	EXPECT_EQ(NULL, out);
+	EXPECT_EQ(-ENOTTY, dmashim_buf_to_gem(buf, null, &handle));
+	EXPECT_EQ(-EBADF, dmashim_buf_to_gem(buf, -1, &handle));
+	dmashim_buf_free(buf);
+	close(null);
+	close(drm);
 }
 
 /*

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libdmashim - DRM PRIME interop: a buffer imported as a GEM object of a
+ * DRM device, and a GEM object exported as a buffer
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <unistd.h>
+#include <xf86drm.h>
+
+#include "internal.h"
+
+/* libdrm's PRIME calls return the ioctl's -1, the error in errno. */
+
+DMASHIM_EXPORT int dmashim_buf_to_gem(const struct dmashim_buf *buf,
+				      int drm_fd, uint32_t *handle)
+{
+	if (drmPrimeFDToHandle(drm_fd, buf->fd, handle))
+		return -errno;
+	return 0;
+}
+
+DMASHIM_EXPORT int dmashim_buf_from_gem(int drm_fd, uint32_t handle,
+					struct dmashim_buf **bufp)
+{
+	int fd, ret;
+
+	if (drmPrimeHandleToFD(drm_fd, handle, DRM_CLOEXEC | DRM_RDWR, &fd))
+		return -errno;
+	ret = dmashim_buf_import(fd, bufp);
+	if (ret)
+		close(fd);
+	return ret;
+}
