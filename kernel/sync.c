@@ -17,16 +17,30 @@
 #include <linux/dmashim.h>
 #include "dmashim.h"
 
-/* Copy bytes [@offset, @offset + @len) of a foreign buffer. */
+/*
+ * Copy bytes [@offset, @offset + @len) of a foreign buffer.
+ *
+ * The copies of a channel's transfer run while its own fence is in the
+ * buffer's reservation object: into the pool at submit, after the fences
+ * were added, and out of it before the fence signals, so that whoever
+ * waits for the fence finds the bytes.  dma_buf_begin_cpu_access() waits
+ * for the buffer's implicit fences after the exporter's callback, so it
+ * would wait for the transfer that is copying: the exporter's callback
+ * alone does its cache maintenance.  The fences a transfer follows were
+ * waited for before it was submitted (unless DMASHIM_SUBMIT_NO_IMPLICIT
+ * said not to), and a sync ioctl syncs, as for dmashim's own buffers.
+ */
 static int dmashim_foreign_copy(struct dmashim_mapping *map, u64 offset,
 				void *slot, size_t len, bool to_device)
 {
 	/* The CPU reads the buffer for the device, writes it for the CPU. */
 	enum dma_data_direction cpu = to_device ? DMA_FROM_DEVICE :
 						  DMA_TO_DEVICE;
-	int ret;
+	struct dma_buf *dmabuf = map->dmabuf;
+	int ret = 0;
 
-	ret = dma_buf_begin_cpu_access(map->dmabuf, cpu);
+	if (dmabuf->ops->begin_cpu_access)
+		ret = dmabuf->ops->begin_cpu_access(dmabuf, cpu);
 	if (ret)
 		return ret;
 	if (to_device)
