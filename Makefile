@@ -12,7 +12,7 @@
 #
 # Everything is built under build/; nothing is written into the sources.
 
-VERSION := 0.1.0
+VERSION := 0.2.0
 SOVERSION := 0
 
 BUILD ?= $(CURDIR)/build
@@ -30,7 +30,7 @@ USER_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wmissing-prototypes -Wshadow \
 	-D_GNU_SOURCE -I$(CURDIR)/uapi -I$(CURDIR)/lib
 
-# libdrm (PRIME in the library, vgem in the selftests), asked for when
+# libdrm (PRIME in the library, the tool and the selftests), asked for when
 # used: tools/setup-deps installs it.
 DRM_CFLAGS = $(shell pkg-config --cflags libdrm)
 DRM_LIBS = $(shell pkg-config --libs libdrm)
@@ -46,10 +46,6 @@ LIB_A := $(BUILD)/lib/libdmashim.a
 LIB_PC := $(BUILD)/lib/libdmashim.pc
 
 TOOL_SRCS := $(wildcard tools/dmashim/*.c)
-
-# libdrm, for its PRIME helpers.
-DRM_CFLAGS = $(shell pkg-config --cflags libdrm)
-DRM_LIBS = $(shell pkg-config --libs libdrm)
 TOOL := $(BUILD)/bin/dmashim
 
 # The kernel source package provides checkpatch, kernel-doc and the

@@ -6,11 +6,36 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <xf86drm.h>
 
 #include "internal.h"
+
+DMASHIM_EXPORT int dmashim_drm_open(const char *driver)
+{
+	char path[64];
+	drmVersionPtr v;
+	bool found;
+	int i, fd;
+
+	for (i = 0; i < DRM_MAX_MINOR; i++) {
+		snprintf(path, sizeof(path), DRM_DEV_NAME, DRM_DIR_NAME, i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		found = v && v->name && !strcmp(v->name, driver);
+		drmFreeVersion(v);
+		if (found)
+			return fd;
+		close(fd);
+	}
+	return -ENODEV;
+}
 
 /* libdrm's PRIME calls return the ioctl's -1, the error in errno. */
 

@@ -146,6 +146,16 @@ int dmashim_buf_cpu_end(struct dmashim_buf *buf, unsigned int access);
 /* ---- DRM PRIME ----------------------------------------------------------- */
 
 /**
+ * dmashim_drm_open() - open the first DRM card driven by @driver
+ * @driver: the DRM driver's name, as drmGetVersion() gives it ("vgem")
+ *
+ * Looks through the primary nodes (/dev/dri/card*), which dumb buffers
+ * need.  Return: the card's fd (O_RDWR | O_CLOEXEC), the caller's to
+ * close; -ENODEV if no card has that driver.
+ */
+int dmashim_drm_open(const char *driver);
+
+/**
  * dmashim_buf_to_gem() - import a buffer into a DRM device as a GEM object
  *	(drmPrimeFDToHandle())
  * @buf: the buffer; it stays the caller's, the GEM object holds the dma-buf

@@ -361,8 +361,8 @@ int cpudma_step_delay(unsigned int ms);
 /* ---- vgem, a DRM driver without hardware (vgem.c) ---------------------- */
 
 /*
- * Open the vgem card: the /dev/dri/card* whose driver drmGetVersion()
- * names "vgem", O_RDWR | O_CLOEXEC.  Its fd, or -ENOENT if there is none.
+ * Open the vgem card (dmashim_drm_open("vgem")): its fd, O_RDWR |
+ * O_CLOEXEC, or -ENODEV if there is none.
  */
 int vgem_open(void);
 

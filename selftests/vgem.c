@@ -5,51 +5,24 @@
  * card, and GEM handles
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <xf86drm.h>
 
-#include "helpers.h"
+#include <libdmashim.h>
 
-#define DRI_DIR "/dev/dri"
+#include "helpers.h"
 
 /* Dumb buffers are made of rows of this many bytes. */
 #define DUMB_PITCH 4096
 
 int vgem_open(void)
 {
-	char path[PATH_MAX];
-	struct dirent *e;
-	drmVersionPtr v;
-	int fd, ret = -ENOENT;
-	DIR *d;
-
-	d = opendir(DRI_DIR);
-	if (!d)
-		return -ENOENT;
-	while (ret < 0 && (e = readdir(d))) {
-		/* Dumb buffers are for primary nodes only. */
-		if (strncmp(e->d_name, "card", 4))
-			continue;
-		snprintf(path, sizeof(path), DRI_DIR "/%s", e->d_name);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		v = drmGetVersion(fd);
-		if (v && v->name && !strcmp(v->name, "vgem"))
-			ret = fd;
-		else
-			close(fd);
-		drmFreeVersion(v);
-	}
-	closedir(d);
-	return ret;
+	return dmashim_drm_open("vgem");
 }
 
 int dumb_create(int drm, size_t len, __u32 *handle, __u64 *size)
