@@ -44,21 +44,19 @@ struct pipe_report {
 	struct stage verify;
 	struct stage vgem;
 	int vgem_status;
-	char vgem_card[32];
 };
 
 /* The consumer: runs until PIPE_END, returns the exit status. */
 int pipeline_consume(int sock);
 
 /*
- * Import dma-buf @fd into the vgem device as a GEM handle (libdrm's
- * PRIME helpers), export the handle again, and compare @length bytes of
- * the export with the pattern from @pattern_offset.  @card receives the
- * card's path.  Returns 0, 1 on a mismatch (reported), or a negative
- * errno (-ENODEV: no vgem device).
+ * Import dma-buf @fd into the vgem device as a GEM handle (libdmashim's
+ * DRM PRIME calls), export the handle again, and compare @length bytes of
+ * the export with the pattern from @pattern_offset.  Returns 0, 1 on a
+ * mismatch (reported), or a negative errno (-ENODEV: no vgem card).
  */
 int vgem_readback(int fd, size_t length, uint64_t pattern_offset,
-		  struct stage *st, char *card, size_t card_len);
+		  struct stage *st);
 
 /*
  * Compare @len bytes at @p with the tool's pattern from offset @off;

@@ -124,8 +124,7 @@ static int consume_one(int fd, int fence_fd, const struct pipe_fill *m,
 	if (m->round)
 		return 0;
 	rep->vgem_status = vgem_readback(fd, m->length, m->pattern_offset,
-					 &rep->vgem, rep->vgem_card,
-					 sizeof(rep->vgem_card));
+					 &rep->vgem);
 	if (rep->vgem_status == -ENODEV)
 		return 0;
 	if (rep->vgem_status < 0)

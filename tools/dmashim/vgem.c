@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmashim pipeline - a buffer through vgem: imported as a GEM handle with
- * libdrm's PRIME helpers (vgem attaches it and maps it for its device),
- * exported again from that handle and read back through the export
+ * dmashim pipeline - a buffer through vgem, with libdmashim's DRM PRIME
+ * calls: imported as a GEM handle (vgem attaches it and maps it for its
+ * device), exported again from that handle and read back through the
+ * export.  vgem does not map imported objects itself
+ * (drm_gem_dumb_map_offset() refuses them).
  */
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <linux/dma-buf.h>
@@ -20,85 +18,56 @@
 #include "cmds.h"
 #include "pipeline.h"
 
-#define MAX_CARDS 16
-
-/* The first DRM card driven by vgem, or -ENODEV. */
-static int vgem_open(char *card, size_t len)
-{
-	drmVersionPtr v;
-	bool found;
-	int i, fd;
-
-	for (i = 0; i < MAX_CARDS; i++) {
-		snprintf(card, len, DRM_DEV_NAME, DRM_DIR_NAME, i);
-		fd = open(card, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		v = drmGetVersion(fd);
-		found = v && !strcmp(v->name, "vgem");
-		drmFreeVersion(v);
-		if (found)
-			return fd;
-		close(fd);
-	}
-	return -ENODEV;
-}
-
-/*
- * Read GEM object @handle of @drm back through its PRIME export: vgem
- * does not map imported objects itself (drm_gem_dumb_map_offset()
- * refuses them), but exports them again, as the same dma-buf as @fd.
- */
-static int vgem_compare(int drm, uint32_t handle, int fd, size_t length,
-			uint64_t off)
+/* The export of @handle must be @buf's own dma-buf, holding the pattern. */
+static int check_export(struct dmashim_buf *buf, struct dmashim_buf *out,
+			size_t length, uint64_t off)
 {
 	struct stat a, b;
-	int out, ret;
 	void *p;
+	int ret;
 
-	if (drmPrimeHandleToFD(drm, handle, DRM_CLOEXEC | DRM_RDWR, &out))
+	if (fstat(dmashim_buf_fd(buf), &a) || fstat(dmashim_buf_fd(out), &b))
 		return -errno;
-	ret = fstat(fd, &a) || fstat(out, &b) ? -errno : 0;
-	if (!ret && a.st_ino != b.st_ino) {
+	if (a.st_ino != b.st_ino) {
 		fprintf(stderr, "pipeline: MISMATCH: vgem exported another dma-buf\n");
-		ret = 1;
+		return 1;
 	}
-	if (!ret) {
-		p = mmap(NULL, length, PROT_READ, MAP_SHARED, out, 0);
-		if (p == MAP_FAILED) {
-			ret = -errno;
-		} else {
-			ret = pattern_compare("the buffer vgem exported", p,
-					      length, off);
-			munmap(p, length);
-		}
-	}
-	close(out);
+	ret = dmashim_buf_mmap(out, &p);
+	if (ret)
+		return ret;
+	ret = dmashim_buf_cpu_begin(out, DMA_BUF_SYNC_READ);
+	if (ret)
+		return ret;
+	ret = pattern_compare("the buffer vgem exported", p, length, off);
+	dmashim_buf_cpu_end(out, DMA_BUF_SYNC_READ);
 	return ret;
 }
 
 int vgem_readback(int fd, size_t length, uint64_t pattern_offset,
-		  struct stage *st, char *card, size_t card_len)
+		  struct stage *st)
 {
-	struct dma_buf_sync sync = {
-		.flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ,
-	};
+	struct dmashim_buf *buf, *out;
 	uint64_t t = now_ns();
 	uint32_t handle;
-	int drm, ret;
+	int drm, dup_fd, ret;
 
-	drm = vgem_open(card, card_len);
+	drm = dmashim_drm_open("vgem");
 	if (drm < 0)
 		return drm;
-	if (drmPrimeFDToHandle(drm, fd, &handle)) {
-		ret = -errno;
+	dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	ret = dup_fd < 0 ? -errno : dmashim_buf_import(dup_fd, &buf);
+	if (ret) {
+		if (dup_fd >= 0)
+			close(dup_fd);
 		goto out;
 	}
-	ret = ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) ? -errno : 0;
+	ret = dmashim_buf_to_gem(buf, drm, &handle);
+	if (ret)
+		goto out_buf;
+	ret = dmashim_buf_from_gem(drm, handle, &out);
 	if (!ret) {
-		ret = vgem_compare(drm, handle, fd, length, pattern_offset);
-		sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ;
-		ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync);
+		ret = check_export(buf, out, length, pattern_offset);
+		dmashim_buf_free(out);
 	}
 	drmCloseBufferHandle(drm, handle);
 	if (!ret) {
@@ -106,6 +75,8 @@ int vgem_readback(int fd, size_t length, uint64_t pattern_offset,
 		st->bytes += length;
 		st->ns += now_ns() - t;
 	}
+out_buf:
+	dmashim_buf_free(buf);
 out:
 	close(drm);
 	return ret;
