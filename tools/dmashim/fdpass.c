@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* dmashim pipeline - messages with a file descriptor over a Unix socket */
+/* dmashim pipeline - messages with file descriptors over a Unix socket */
 
 #include <errno.h>
 #include <string.h>
