@@ -227,15 +227,25 @@ void dmashim_req_work(struct work_struct *work)
 	unsigned long flags;
 	unsigned int i;
 	bool done, live;
+	int ret = 0;
 
 	if (req->dst && down_read_trylock(&ch->dd->sem)) {
 		live = !ch->dd->gone && !req->dst->map->dead;
 		for (i = 0; live && i < req->nr_dst_ranges; i++) {
 			r = &req->dst_ranges[i];
-			dmashim_mapping_sync(req->dst->map, r->offset,
-					     r->length, DMA_FROM_DEVICE, true);
+			ret = dmashim_mapping_sync(req->dst->map, r->offset,
+						   r->length, DMA_FROM_DEVICE,
+						   true) ?: ret;
 		}
 		up_read(&ch->dd->sem);
+	}
+	/* What the device wrote did not reach the buffer: say so. */
+	if (ret) {
+		spin_lock_irqsave(&ch->lock, flags);
+		if (req->status != DMASHIM_XFER_ABORTED)
+			req->status = DMASHIM_XFER_ERROR;
+		req->batch_last->batch_failed = true;
+		spin_unlock_irqrestore(&ch->lock, flags);
 	}
 
 	/*

@@ -19,12 +19,16 @@
  * request of the channel still writes those bytes into the same bounced
  * mapping, the copy would overwrite what the device wrote.  Such a read
  * waits for that writer's fence, which signals once its data was synced
- * for the CPU; on a paused channel it is refused instead (-EBUSY), as its
- * owner would wait for itself.
+ * for the CPU; on a paused channel, or one running a cyclic transfer, it
+ * is refused instead (-EBUSY): the wait could last until its owner acts.
  *
  * A cyclic transfer follows like any other but puts no fence in: its
  * fence signals only when it is terminated, and readers of the ring go
- * by its period records.
+ * by its period records.  Nor does any transfer on a foreign buffer that
+ * dmashim bounces: the CPU copies its bytes to and from the pool through
+ * the exporter's CPU access, which waits for the buffer's fences, and
+ * would wait for the transfer's own.  Users of such a buffer go by the
+ * out-fence.
  *
  * A batch only follows fences that existed before its own were made, so
  * fences cannot come to wait for each other.
@@ -35,6 +39,25 @@
 #include <linux/sync_file.h>
 
 #include "channel.h"
+
+/* Whether syncing the mapping copies data: dmashim's pool or swiotlb. */
+static bool dmashim_chan_map_copies(const struct dmashim_chan_map *cm)
+{
+	return cm->map->mapped_flags &
+	       (DMASHIM_MAPPED_BOUNCED | DMASHIM_MAPPED_SWIOTLB);
+}
+
+/*
+ * Whether a transfer's fence goes into the reservation object of its
+ * buffer @cm.  Not for a foreign buffer that dmashim bounces: its bytes
+ * are copied through the exporter's CPU access (dma_buf_begin_cpu_access()),
+ * which waits for the buffer's fences, the transfer's own included.
+ */
+static bool dmashim_chan_map_fenced(const struct dmashim_chan_map *cm)
+{
+	return cm->map->buf ||
+	       !(cm->map->mapped_flags & DMASHIM_MAPPED_BOUNCED);
+}
 
 /* Add @resv to the batch's set, once, with room for @fences more. */
 static void dmashim_resv_add(struct dmashim_resv_set *set,
@@ -69,10 +92,12 @@ static void dmashim_resv_collect(struct dmashim_chan *ch, unsigned int count)
 		fences = req->kind != DMASHIM_XFER_CYCLIC;
 		if (req->src)
 			dmashim_resv_add(set, req->src->map->dmabuf->resv,
-					 false, fences);
+					 false,
+					 fences && dmashim_chan_map_fenced(req->src));
 		if (req->dst)
 			dmashim_resv_add(set, req->dst->map->dmabuf->resv,
-					 true, fences);
+					 true,
+					 fences && dmashim_chan_map_fenced(req->dst));
 	}
 }
 
@@ -93,33 +118,27 @@ static struct dma_fence *dmashim_resv_busy(struct dmashim_resv_obj *obj,
 	return NULL;
 }
 
-static bool dmashim_ranges_overlap(const struct dmashim_range *a,
-				   const struct dmashim_range *b)
+/* Bytes [@span->offset, + @span->length) that @n ranges cover at most. */
+static void dmashim_ranges_span(const struct dmashim_range *r, unsigned int n,
+				struct dmashim_range *span)
 {
-	return a->offset < b->offset + b->length &&
-	       b->offset < a->offset + a->length;
+	u64 start = U64_MAX, end = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		start = min(start, r[i].offset);
+		end = max(end, r[i].offset + r[i].length);
+	}
+	span->offset = n ? start : 0;
+	span->length = n ? end - start : 0;
 }
 
-/* Whether @new reads bytes that @old writes through a bounced mapping. */
-static bool dmashim_req_reads_bounced(struct dmashim_req *new,
-				      struct dmashim_req *old)
+static bool dmashim_spans_overlap(const struct dmashim_range *a,
+				  const struct dmashim_range *b)
 {
-	const struct dmashim_range *r, *w;
-	unsigned int i, j;
-
-	if (!new->src || new->src != old->dst)
-		return false;
-	for (i = 0; i < new->nr_src_ranges; i++) {
-		r = &new->src_ranges[i];
-		for (j = 0; j < old->nr_dst_ranges; j++) {
-			w = &old->dst_ranges[j];
-			if (dmashim_ranges_overlap(r, w) &&
-			    dmashim_mapping_copies(new->src->map, r->offset,
-						   r->length))
-				return true;
-		}
-	}
-	return false;
+	return a->length && b->length &&
+	       a->offset < b->offset + b->length &&
+	       b->offset < a->offset + a->length;
 }
 
 /**
@@ -129,39 +148,61 @@ static bool dmashim_req_reads_bounced(struct dmashim_req *new,
  * @count: requests in the batch (@ch->batch), set up
  * @wait: set to a reference to the fence to wait for, on -EAGAIN
  *
- * See the top of this file.
+ * See the top of this file.  A request reads a bounced mapping "where an
+ * earlier one writes" if the spans of their ranges overlap.  Also sets
+ * the batch's spans, which later batches compare with.
  *
  * Return: 0; -EAGAIN if the caller must wait for @wait (with nothing
- * locked) and try again; -EBUSY if the channel is paused.
+ * locked) and try again; -EBUSY if the channel is paused, or runs a
+ * cyclic transfer, which ends only when terminated.
  */
 int dmashim_batch_hazard(struct dmashim_chan *ch, unsigned int count,
 			 struct dma_fence **wait)
 {
-	struct dmashim_req *old;
+	struct dmashim_req *old, *new;
+	bool copies = false, cyclic = false;
+	struct dma_fence *found = NULL;
 	unsigned int i, j;
-	int ret = 0;
+
+	for (i = 0; i < count; i++) {
+		new = ch->batch[i];
+		dmashim_ranges_span(new->src_ranges, new->nr_src_ranges,
+				    &new->src_span);
+		dmashim_ranges_span(new->dst_ranges, new->nr_dst_ranges,
+				    &new->dst_span);
+		if (new->src && dmashim_chan_map_copies(new->src))
+			copies = true;
+	}
+	if (!copies)
+		return 0;
 
 	spin_lock_irq(&ch->lock);
-	for (j = 0; j < ch->nr_reqs && !ret; j++) {
+	for (j = 0; j < ch->nr_reqs; j++) {
 		old = &ch->reqs[j];
 		if (old->state == DMASHIM_REQ_FREE ||
 		    test_bit(DMA_FENCE_FLAG_SIGNALED_BIT,
 			     &old->fence->base.flags))
 			continue;
-		for (i = 0; i < count; i++) {
-			if (!dmashim_req_reads_bounced(ch->batch[i], old))
-				continue;
-			if (ch->paused) {
-				ret = -EBUSY;
-			} else {
-				*wait = dma_fence_get(&old->fence->base);
-				ret = -EAGAIN;
-			}
-			break;
+		if (old->kind == DMASHIM_XFER_CYCLIC)
+			cyclic = true;
+		for (i = 0; i < count && !found; i++) {
+			new = ch->batch[i];
+			if (new->src && new->src == old->dst &&
+			    dmashim_chan_map_copies(new->src) &&
+			    dmashim_spans_overlap(&new->src_span,
+						  &old->dst_span))
+				found = dma_fence_get(&old->fence->base);
 		}
 	}
+	if (found && (ch->paused || cyclic)) {
+		dma_fence_put(found);
+		found = NULL;
+		spin_unlock_irq(&ch->lock);
+		return -EBUSY;
+	}
 	spin_unlock_irq(&ch->lock);
-	return ret;
+	*wait = found;
+	return found ? -EAGAIN : 0;
 }
 
 static void dmashim_resv_unlock(struct dmashim_resv_set *set,
@@ -203,23 +244,29 @@ retry:
 
 /**
  * dmashim_batch_wait_in() - wait for a batch's explicit in-fence
+ * @ch: the channel
  * @fd: a sync_file
  *
- * Called with nothing locked.
+ * Called with nothing locked.  A fence of the channel's own that has not
+ * signalled is not waited for: the channel runs its requests in order
+ * (and, paused, would never end it).
  *
  * Return: 0 once it signalled; -EINVAL if @fd is not a sync_file;
  * -ERESTARTSYS on a signal; the fence's error if it failed.
  */
-int dmashim_batch_wait_in(int fd)
+int dmashim_batch_wait_in(struct dmashim_chan *ch, int fd)
 {
 	struct dma_fence *fence = sync_file_get_fence(fd);
-	int ret;
+	int ret = 0;
 
 	if (!fence)
 		return -EINVAL;
-	ret = dmashim_batch_wait(fence);
-	if (!ret)
-		ret = fence->error;
+	if (fence->context != ch->fence_context ||
+	    dma_fence_is_signaled(fence)) {
+		ret = dmashim_batch_wait(fence);
+		if (!ret)
+			ret = fence->error;
+	}
 	dma_fence_put(fence);
 	return ret;
 }
@@ -315,11 +362,11 @@ void dmashim_batch_fence(struct dmashim_chan *ch, unsigned int count)
 		req = ch->batch[i];
 		if (req->kind == DMASHIM_XFER_CYCLIC)
 			continue;
-		if (req->src)
+		if (req->src && dmashim_chan_map_fenced(req->src))
 			dma_resv_add_fence(req->src->map->dmabuf->resv,
 					   &req->fence->base,
 					   DMA_RESV_USAGE_READ);
-		if (req->dst)
+		if (req->dst && dmashim_chan_map_fenced(req->dst))
 			dma_resv_add_fence(req->dst->map->dmabuf->resv,
 					   &req->fence->base,
 					   DMA_RESV_USAGE_WRITE);

@@ -439,19 +439,31 @@ static void dmashim_batch_unwind(struct dmashim_chan *ch, unsigned int count,
 		dmashim_req_release(ch->batch[i]);
 }
 
-/* Sync what the device will read for it, and what it will write. */
+/*
+ * Sync what the device will read for it, and what it will write.  A
+ * bounce copy that fails (a foreign exporter's CPU access, interrupted)
+ * leaves the device reading stale bytes: the request and its batch are
+ * marked failed, and their fence and record say so.
+ */
 static void dmashim_req_sync_for_device(struct dmashim_req *req)
 {
 	unsigned int i;
+	int ret = 0;
 
 	for (i = 0; req->src && i < req->nr_src_ranges; i++)
-		dmashim_mapping_sync(req->src->map, req->src_ranges[i].offset,
-				     req->src_ranges[i].length, DMA_TO_DEVICE,
-				     false);
+		ret = dmashim_mapping_sync(req->src->map,
+					   req->src_ranges[i].offset,
+					   req->src_ranges[i].length,
+					   DMA_TO_DEVICE, false) ?: ret;
 	for (i = 0; req->dst && i < req->nr_dst_ranges; i++)
-		dmashim_mapping_sync(req->dst->map, req->dst_ranges[i].offset,
-				     req->dst_ranges[i].length,
-				     DMA_FROM_DEVICE, false);
+		ret = dmashim_mapping_sync(req->dst->map,
+					   req->dst_ranges[i].offset,
+					   req->dst_ranges[i].length,
+					   DMA_FROM_DEVICE, false) ?: ret;
+	if (ret) {
+		req->status = DMASHIM_XFER_ERROR;
+		req->batch_last->batch_failed = true;
+	}
 }
 
 /* Submit the prepared descriptors of request @req, which start at @tx. */
@@ -620,6 +632,7 @@ static int dmashim_submit_locked(struct dmashim_chan *ch,
 	if (implicit)
 		dmashim_batch_fence(ch, count);
 	for (i = 0; i < count; i++) {
+		ch->batch[i]->batch_last = last;
 		dmashim_req_sync_for_device(ch->batch[i]);
 		dmashim_req_submit(ch, ch->batch[i], plan.descs + first, last);
 		first += ch->batch[i]->nr_descs;
@@ -666,7 +679,7 @@ int dmashim_chan_submit(struct dmashim_chan *ch,
 	    !sub->count || sub->count > ch->nr_reqs)
 		return -EINVAL;
 	if (sub->flags & DMASHIM_SUBMIT_FENCE_IN) {
-		ret = dmashim_batch_wait_in(sub->in_fence_fd);
+		ret = dmashim_batch_wait_in(ch, sub->in_fence_fd);
 		if (ret)
 			return ret;
 	}

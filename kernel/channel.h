@@ -101,6 +101,8 @@ enum dmashim_req_state {
  * @dst_ranges: byte ranges of @dst the device writes, synced for the CPU
  *	at completion
  * @nr_dst_ranges: entries in @dst_ranges
+ * @src_span: the bytes @src_ranges cover, first to last
+ * @dst_span: the bytes @dst_ranges cover, first to last
  * @length: bytes the transfer moves (the ring, for a cyclic one)
  * @period: (cyclic) bytes per period
  * @cookies: the cookies of the request's descriptors, in order
@@ -131,6 +133,8 @@ struct dmashim_req {
 	unsigned int nr_src_ranges;
 	struct dmashim_range dst_ranges[DMASHIM_MAX_RANGES];
 	unsigned int nr_dst_ranges;
+	struct dmashim_range src_span;
+	struct dmashim_range dst_span;
 	u64 length;
 	u64 period;
 	dma_cookie_t *cookies;
@@ -243,7 +247,7 @@ int dmashim_chan_submit(struct dmashim_chan *ch,
 void dmashim_chan_cache_drop_all(struct dmashim_chan *ch);
 
 /* chan_fence.c */
-int dmashim_batch_wait_in(int fd);
+int dmashim_batch_wait_in(struct dmashim_chan *ch, int fd);
 int dmashim_batch_wait(struct dma_fence *fence);
 int dmashim_batch_hazard(struct dmashim_chan *ch, unsigned int count,
 			 struct dma_fence **wait);

@@ -338,8 +338,6 @@ static inline bool dmashim_piece_before(struct dmashim_mapping *map,
 
 /* sync.c */
 int dmashim_sync(struct dmashim_ctx *ctx, struct dmashim_sync *sync);
-bool dmashim_mapping_copies(struct dmashim_mapping *map, u64 offset,
-			    u64 length);
 int dmashim_mapping_sync(struct dmashim_mapping *map, u64 offset,
 			 u64 length, enum dma_data_direction dir, bool for_cpu);
 int dmashim_bounce(struct dmashim_mapping *map, u64 offset, u64 length,

@@ -18,17 +18,11 @@
 #include "dmashim.h"
 
 /*
- * Copy bytes [@offset, @offset + @len) of a foreign buffer.
- *
- * The copies of a channel's transfer run while its own fence is in the
- * buffer's reservation object: into the pool at submit, after the fences
- * were added, and out of it before the fence signals, so that whoever
- * waits for the fence finds the bytes.  dma_buf_begin_cpu_access() waits
- * for the buffer's implicit fences after the exporter's callback, so it
- * would wait for the transfer that is copying: the exporter's callback
- * alone does its cache maintenance.  The fences a transfer follows were
- * waited for before it was submitted (unless DMASHIM_SUBMIT_NO_IMPLICIT
- * said not to), and a sync ioctl syncs, as for dmashim's own buffers.
+ * Copy bytes [@offset, @offset + @len) of a foreign buffer, as any CPU
+ * access to it: between dma_buf_begin_cpu_access(), which waits for the
+ * buffer's implicit fences, and dma_buf_end_cpu_access().  A transfer on
+ * such a buffer puts no fence of its own in the buffer (chan_fence.c), so
+ * its copies never wait for themselves.
  */
 static int dmashim_foreign_copy(struct dmashim_mapping *map, u64 offset,
 				void *slot, size_t len, bool to_device)
@@ -36,11 +30,9 @@ static int dmashim_foreign_copy(struct dmashim_mapping *map, u64 offset,
 	/* The CPU reads the buffer for the device, writes it for the CPU. */
 	enum dma_data_direction cpu = to_device ? DMA_FROM_DEVICE :
 						  DMA_TO_DEVICE;
-	struct dma_buf *dmabuf = map->dmabuf;
-	int ret = 0;
+	int ret;
 
-	if (dmabuf->ops->begin_cpu_access)
-		ret = dmabuf->ops->begin_cpu_access(dmabuf, cpu);
+	ret = dma_buf_begin_cpu_access(map->dmabuf, cpu);
 	if (ret)
 		return ret;
 	if (to_device)
@@ -96,37 +88,6 @@ int dmashim_bounce(struct dmashim_mapping *map, u64 offset, u64 length,
 			return ret;
 	}
 	return 0;
-}
-
-/**
- * dmashim_mapping_copies() - whether syncing a range of a mapping copies
- * @map: a live mapping
- * @offset: first byte, in the buffer
- * @length: bytes
- *
- * A sync of a bounced range, by dmashim or by the DMA layer's swiotlb,
- * copies the data between the buffer and a bounce slot; elsewhere it is
- * cache maintenance at most.  Whether swiotlb took part was found when
- * the mapping was made (dma_need_sync() says true for every mapping
- * behind an IOMMU on 6.1).  Any context.
- *
- * Return: true if a piece of the range bounces.
- */
-bool dmashim_mapping_copies(struct dmashim_mapping *map, u64 offset,
-			    u64 length)
-{
-	u64 end = offset + length;
-	struct dmashim_piece *p;
-
-	for (p = dmashim_piece_at(map, offset); dmashim_piece_before(map, p, end);
-	     p++) {
-		if (p->kind == DMASHIM_PIECE_BOUNCED)
-			return true;
-		if (p->kind != DMASHIM_PIECE_COHERENT &&
-		    map->mapped_flags & DMASHIM_MAPPED_SWIOTLB)
-			return true;
-	}
-	return false;
 }
 
 /**

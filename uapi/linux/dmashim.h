@@ -804,25 +804,30 @@ enum dmashim_submit_flags {
  * waits (interruptibly, with nothing locked) for the fences already
  * there that its transfers must follow: all of a destination's, a
  * source's writers, but not the channel's own, which run in order; and
- * first for the sync_file of %DMASHIM_SUBMIT_FENCE_IN.  A source whose
- * bounced bytes an earlier transfer of the channel still writes waits
- * for that transfer, even with %DMASHIM_SUBMIT_NO_IMPLICIT.  A batch waits only for fences
+ * first for the sync_file of %DMASHIM_SUBMIT_FENCE_IN (unless it is a
+ * pending fence of the channel's own).  A source whose bounced bytes an
+ * earlier transfer of the channel still writes waits for that transfer,
+ * even with %DMASHIM_SUBMIT_NO_IMPLICIT.  A batch waits only for fences
  * that existed before its own: they cannot wait for each other.  An
  * implicit dependency orders the batch; how it ended (its fence's error)
  * is for its owner to report.  A cyclic transfer waits the same way but
  * puts no fence in the reservation objects: its fence signals only when
- * it is terminated, and its ring is read by its period records.
+ * it is terminated, and its ring is read by its period records.  Nor
+ * does a transfer on a foreign dma-buf that dmashim bounces for the
+ * channel's device (%DMASHIM_MAPPED_BOUNCED): its bytes are copied
+ * through the exporter's CPU access, which waits for the buffer's fences;
+ * the out-fence orders its users.
  *
  * Errors: %EINVAL for a bad kind, direction, range (outside the buffer,
  * zero length, a cyclic ring that is not contiguous for the device, or
  * that the provider refuses), flag or count, or an @in_fence_fd that is
  * not a sync_file; %EBADF for a fd that is not a dma-buf; %EDESTADDRREQ
  * for a slave or cyclic transfer before any DMASHIM_IOCTL_CHAN_CONFIG;
- * %EBUSY if the descriptor pool cannot hold the batch now, or if the
- * channel is paused and a source would wait for its own transfer (see
- * above); %EINTR (or
- * a restart) if a signal came while waiting; the error the in-fence was
- * signalled with (nothing is submitted after a failed in-fence);
+ * %EBUSY if the descriptor pool cannot hold the batch now, or if a
+ * source would wait for the channel's own transfer while the channel is
+ * paused or runs a cyclic transfer (see above); %EINTR (or a restart) if
+ * a signal came while waiting; the error the in-fence was signalled with
+ * (nothing is submitted after a failed in-fence);
  * %EFAULT; mapping errors (see &struct dmashim_map).
  */
 struct dmashim_chan_submit {
