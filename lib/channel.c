@@ -98,12 +98,17 @@ DMASHIM_EXPORT int dmashim_chan_submit_after(struct dmashim_chan *chan,
 		.flags = flags,
 		.xfers = (uintptr_t)xfers,
 		.count = count,
-		.in_fence_fd = in_fence_fd,
 	};
 	int ret;
 
-	if (in_fence_fd >= 0)
+	/*
+	 * Without an in-fence the field stays 0: a module older than it
+	 * takes the struct as long as the bytes it does not know are 0.
+	 */
+	if (in_fence_fd >= 0) {
+		req.in_fence_fd = in_fence_fd;
 		req.flags |= DMASHIM_SUBMIT_FENCE_IN;
+	}
 
 	/* Without a place for it, the sync_file would leak. */
 	if ((flags & DMASHIM_SUBMIT_FENCE_OUT) && !fence_fd)
