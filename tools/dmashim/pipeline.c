@@ -27,7 +27,10 @@
 
 #define MAX_BUFFERS 64
 #define RECORDS 16
-/* Rounds start this far apart in the source: no two see the same bytes. */
+/*
+ * Rounds start this far apart in the source (modulo the buffer size), so
+ * that a buffer never holds what it held the round before.
+ */
 #define PATTERN_STRIDE 4099
 
 struct pipe_opts {
@@ -48,6 +51,7 @@ struct producer {
 	unsigned int allocated;
 	struct stage fill, pass, back;
 	uint64_t start, last_done;
+	uint64_t *submitted;		/* when each round's transfer was */
 };
 
 static void usage(FILE *f)
@@ -88,6 +92,11 @@ static int open_edu_channel(struct dmashim_ctx *ctx,
 	return ret;
 }
 
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
 /* Read the records that came; @timeout_ms as dmashim_chan_wait(). */
 static int reap(struct producer *p, int timeout_ms)
 {
@@ -107,8 +116,15 @@ static int reap(struct producer *p, int timeout_ms)
 				recs[i].status);
 			return 1;
 		}
+		/*
+		 * The channel runs one transfer at a time: each was busy
+		 * from its submit, or the end of the one before, to its end.
+		 */
 		p->fill.count++;
 		p->fill.bytes += p->o->size;
+		p->fill.ns += recs[i].timestamp_ns -
+			      max_u64(p->last_done,
+				      p->submitted[recs[i].user_data]);
 		p->last_done = recs[i].timestamp_ns;
 	}
 	return 0;
@@ -137,6 +153,7 @@ static int fill(struct producer *p, unsigned int i, unsigned int round)
 	 * The fence goes into the buffer, where the consumer waits for it,
 	 * and comes out as a sync_file, which says how the transfer ended.
 	 */
+	p->submitted[round] = now_ns();
 	while ((ret = dmashim_chan_submit(p->chan, &x, 1,
 					  DMASHIM_SUBMIT_FENCE_OUT,
 					  &fds[1])) == -EBUSY)
@@ -228,10 +245,9 @@ static void report(struct producer *p, const struct pipe_report *rep,
 	};
 	char name[64];
 
-	p->fill.ns = p->last_done > p->start ? p->last_done - p->start : 0;
 	printf("\n%-26s %6s %10s %10s %10s\n", "stage", "count", "bytes",
 	       "time", "MiB/s");
-	snprintf(name, sizeof(name), "fill (DMA, %s)", p->info.name);
+	snprintf(name, sizeof(name), "fill (DMA busy, %s)", p->info.name);
 	row(name, &p->fill, 1);
 	row("pass fds (SCM_RIGHTS)", &p->pass, 0);
 	row("wait (poll on fences)", &rep->wait, 1);
@@ -299,6 +315,11 @@ static int run(const struct pipe_opts *o, int sock, pid_t consumer)
 	}
 	if (ret)
 		goto out_ctx;
+	p.submitted = calloc(o->rounds, sizeof(*p.submitted));
+	if (!p.submitted) {
+		ret = fail("allocating", -ENOMEM);
+		goto out;
+	}
 	ret = setup(ctx, &p);
 	if (ret)
 		goto out;
@@ -318,6 +339,7 @@ static int run(const struct pipe_opts *o, int sock, pid_t consumer)
 	}
 	report(&p, &rep, now_ns());
 out:
+	free(p.submitted);
 	teardown(&p);
 	dmashim_chan_close(p.chan);
 out_ctx:
@@ -386,7 +408,8 @@ int cmd_pipeline(int argc, char **argv)
 	close(sv[0]);
 	if (waitpid(pid, &status, 0) < 0)
 		return fail("waitpid", -errno);
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+	/* A producer that failed said why; the consumer then stops too. */
+	if (!ret && (!WIFEXITED(status) || WEXITSTATUS(status))) {
 		fprintf(stderr, "pipeline: FAILED: the consumer %s %d\n",
 			WIFEXITED(status) ? "exited with" : "was killed by",
 			WIFEXITED(status) ? WEXITSTATUS(status) :

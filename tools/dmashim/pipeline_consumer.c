@@ -142,13 +142,22 @@ int pipeline_consume(int sock)
 
 	for (;;) {
 		ret = pipe_recv(sock, &m, sizeof(m), fds, 2);
+		if (ret == -EPIPE) {
+			fprintf(stderr, "pipeline: consumer: the producer stopped\n");
+			return 1;
+		}
 		if (ret) {
 			fprintf(stderr, "pipeline: consumer: %s\n",
 				strerror(-ret));
 			return 1;
 		}
-		if (m.index == PIPE_END)
+		if (m.index == PIPE_END) {
+			if (fds[0] >= 0)
+				close(fds[0]);
+			if (fds[1] >= 0)
+				close(fds[1]);
 			break;
+		}
 		if (fds[0] < 0 || fds[1] < 0) {
 			fprintf(stderr,
 				"pipeline: buffer %u came without its fds\n",
