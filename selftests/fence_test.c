@@ -194,6 +194,30 @@ TEST_F_TIMEOUT(fence, own_channel_paused, 120)
 }
 
 /*
+ * A pending out-fence of the channel given back to it as an in-fence is
+ * in line already: on a paused channel the submit does not wait for it.
+ */
+TEST_F_TIMEOUT(fence, own_in_fence_paused, 120)
+{
+	int f;
+
+	ASSERT_EQ(0, copy(self->edu, &self->y, &self->x, 0, -1, &f));
+	ASSERT_EQ(DMASHIM_CHAN_SUSPENDED,
+		  chan_control(self->edu, DMASHIM_CHAN_PAUSE));
+	ASSERT_EQ(0, copy(self->edu, &self->z, &self->x,
+			  DMASHIM_SUBMIT_FENCE_IN, f, NULL));
+	EXPECT_EQ(0, ready(f, POLLIN, 0));
+	EXPECT_EQ(DMASHIM_CHAN_RUNNING,
+		  chan_control(self->edu, DMASHIM_CHAN_RESUME));
+	EXPECT_COMPLETE(self->edu);
+	EXPECT_COMPLETE(self->edu);
+	EXPECT_EQ(1, ready(f, POLLIN, 0));
+	EXPECT_PATTERN(self->y.cpu, LEN, 0, 3);
+	EXPECT_PATTERN(self->z.cpu, LEN, 0, 3);
+	close(f);
+}
+
+/*
  * An edu copy's out-fence as the in-fence of a cpudma copy that skips
  * the implicit fences: ordered by the explicit one alone.
  */
@@ -308,13 +332,16 @@ TEST_F_TIMEOUT(fence, many_buffers, 300)
 
 /*
  * A cyclic transfer never ends, so it adds no fence: its ring can be
- * polled and synced for the CPU while it runs.
+ * polled and synced for the CPU while it runs.  A copy out of the ring
+ * on the same channel queues behind it, unless the ring bounces
+ * (swiotlb=force): the copy would have to wait for the cyclic transfer
+ * to end, and is refused (EBUSY).
  */
 TEST_F_TIMEOUT(fence, cyclic_blocks_nobody, 120)
 {
 	const size_t len = 65536, period = 16384;
 	struct dmashim_record r;
-	struct dmashim_xfer x;
+	struct dmashim_xfer x, out;
 	struct buffer ring;
 
 	ASSERT_EQ(0, buffer_get(self->ctx, DMASHIM_BUF_CONTIGUOUS, len,
@@ -330,6 +357,9 @@ TEST_F_TIMEOUT(fence, cyclic_blocks_nobody, 120)
 					  DMA_BUF_SYNC_READ));
 	EXPECT_EQ(0, dmabuf_sync(ring.fd, DMA_BUF_SYNC_END |
 					  DMA_BUF_SYNC_READ));
+	out = xfer_memcpy(self->z.fd, 0, ring.fd, 0, 4096);
+	EXPECT_EQ(cmdline_has("swiotlb=force") ? -EBUSY : 0,
+		  chan_submit(self->cpu, &out, 1, NULL));
 	EXPECT_EQ(DMASHIM_CHAN_CONFIGURED,
 		  chan_control(self->cpu, DMASHIM_CHAN_TERMINATE_SYNC));
 	buffer_put(&ring);
