@@ -17,16 +17,20 @@
 
 DMASHIM_EXPORT int dmashim_drm_open(const char *driver)
 {
+	int i, fd, err = -ENODEV;
 	char path[64];
 	drmVersionPtr v;
 	bool found;
-	int i, fd;
 
 	for (i = 0; i < DRM_MAX_MINOR; i++) {
 		snprintf(path, sizeof(path), DRM_DEV_NAME, DRM_DIR_NAME, i);
 		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			/* A card we may not open may be the one. */
+			if (errno == EACCES || errno == EPERM)
+				err = -errno;
 			continue;
+		}
 		v = drmGetVersion(fd);
 		found = v && v->name && !strcmp(v->name, driver);
 		drmFreeVersion(v);
@@ -34,7 +38,7 @@ DMASHIM_EXPORT int dmashim_drm_open(const char *driver)
 			return fd;
 		close(fd);
 	}
-	return -ENODEV;
+	return err;
 }
 
 /* libdrm's PRIME calls return the ioctl's -1, the error in errno. */

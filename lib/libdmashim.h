@@ -151,7 +151,8 @@ int dmashim_buf_cpu_end(struct dmashim_buf *buf, unsigned int access);
  *
  * Looks through the primary nodes (/dev/dri/card*), which dumb buffers
  * need.  Return: the card's fd (O_RDWR | O_CLOEXEC), the caller's to
- * close; -ENODEV if no card has that driver.
+ * close; -ENODEV if no card has that driver; -EACCES (or -EPERM) if none
+ * of the cards that could be opened has it, and another could not be.
  */
 int dmashim_drm_open(const char *driver);
 
