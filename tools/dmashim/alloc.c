@@ -38,7 +38,7 @@ static int fill(struct dmashim_buf *buf)
 	ret = dmashim_buf_cpu_begin(buf, DMA_BUF_SYNC_RW);
 	if (ret)
 		return fail("DMA_BUF_IOCTL_SYNC start", ret);
-	bad = first_mismatch(p, size, 1);
+	bad = first_mismatch(p, size, 1, 0);
 	for (i = 0; i < size; i++)
 		p[i] = pattern(i);
 	ret = dmashim_buf_cpu_end(buf, DMA_BUF_SYNC_RW);
@@ -49,7 +49,7 @@ static int fill(struct dmashim_buf *buf)
 			bad);
 		return 1;
 	}
-	bad = first_mismatch(p, size, 0);
+	bad = first_mismatch(p, size, 0, 0);
 	if (bad < size) {
 		fprintf(stderr, "dmashim: byte %zu does not read back\n", bad);
 		return 1;

@@ -140,7 +140,7 @@ static void bench_size(struct bench *bn, struct chan_run *cr, unsigned int i)
 		snprintf(na, sizeof(na), "copy: %s", strerror(-ret));
 		return print_row(bn, cr, i, 0, na);
 	}
-	bad = cmd_buf_check(cr->dst.buf, cr->size);
+	bad = cmd_buf_check(cr->dst.buf, cr->size, 0);
 	if (bad < 0)
 		snprintf(na, sizeof(na), "reading the copy: %s",
 			 strerror(-bad));

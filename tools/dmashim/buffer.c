@@ -47,12 +47,13 @@ unsigned char pattern(size_t off)
 	return (off * 2654435761u) >> 24;
 }
 
-size_t first_mismatch(const unsigned char *p, size_t len, int zero)
+size_t first_mismatch(const unsigned char *p, size_t len, int zero,
+		      size_t off)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (p[i] != (zero ? 0 : pattern(i)))
+		if (p[i] != (zero ? 0 : pattern(off + i)))
 			break;
 	return i;
 }
@@ -77,7 +78,7 @@ int cmd_buf_fill(struct dmashim_buf *buf, size_t len, int zero)
 	return dmashim_buf_cpu_end(buf, DMA_BUF_SYNC_WRITE);
 }
 
-long long cmd_buf_check(struct dmashim_buf *buf, size_t len)
+long long cmd_buf_check(struct dmashim_buf *buf, size_t len, size_t off)
 {
 	size_t bad;
 	void *addr;
@@ -88,7 +89,7 @@ long long cmd_buf_check(struct dmashim_buf *buf, size_t len)
 		ret = dmashim_buf_cpu_begin(buf, DMA_BUF_SYNC_READ);
 	if (ret)
 		return ret;
-	bad = first_mismatch(addr, len, 0);
+	bad = first_mismatch(addr, len, 0, off);
 	ret = dmashim_buf_cpu_end(buf, DMA_BUF_SYNC_READ);
 	return ret ? ret : (long long)bad;
 }

@@ -8,33 +8,60 @@
 
 #include "cmds.h"
 
+/*
+ * Open the first free memcpy channel whose DMA device is @device, or
+ * whose driver is @driver: 0, -ENODEV if none, a negative errno; @what
+ * (if not NULL) names the call that failed.
+ */
+static int open_listed(struct dmashim_ctx *ctx, const char *device,
+		       const char *driver, struct dmashim_chan **chanp,
+		       const char **what)
+{
+	struct dmashim_chan_entry *list;
+	int i, n, ret = -ENODEV;
+
+	if (what)
+		*what = "list /sys/class/dma";
+	n = dmashim_chan_list(&list);
+	if (n < 0)
+		return n;
+	if (what)
+		*what = "open channel";
+	for (i = 0; i < n && ret == -ENODEV; i++)
+		if (device ? !strcmp(list[i].device, device) :
+			     !strcmp(list[i].driver, driver))
+			ret = dmashim_chan_open(ctx, list[i].name,
+						DMASHIM_CAP_MEMCPY, chanp);
+	free(list);
+	return ret;
+}
+
+int open_driver_channel(struct dmashim_ctx *ctx, const char *driver,
+			struct dmashim_chan **chanp)
+{
+	return open_listed(ctx, NULL, driver, chanp, NULL);
+}
+
 /* The first free memcpy channel of DMA device @device. */
 static int open_on_device(struct dmashim_ctx *ctx, const char *device,
 			  struct dmashim_chan **chanp)
 {
 	const char *colon = strchr(device, ':');
-	struct dmashim_chan_entry *list;
-	int i, n, ret = -ENODEV;
+	const char *what;
+	int ret;
 
 	/* A bind name: "pci:0000:00:11.0", "platform:dmashim_cpudma". */
 	if (colon && (!strncmp(device, "pci:", 4) ||
 		      !strncmp(device, "platform:", 9)))
 		device = colon + 1;
-	n = dmashim_chan_list(&list);
-	if (n < 0)
-		return fail("list /sys/class/dma", n);
-	for (i = 0; i < n && ret == -ENODEV; i++)
-		if (!strcmp(list[i].device, device))
-			ret = dmashim_chan_open(ctx, list[i].name,
-						DMASHIM_CAP_MEMCPY, chanp);
-	free(list);
+	ret = open_listed(ctx, device, NULL, chanp, &what);
 	if (ret == -ENODEV) {
 		fprintf(stderr,
 			"dmashim: no free memcpy channel on DMA device %s\n",
 			device);
 		return 1;
 	}
-	return ret ? fail("open channel", ret) : 0;
+	return ret ? fail(what, ret) : 0;
 }
 
 int open_memcpy_channel(struct dmashim_ctx *ctx, const char *name,

@@ -88,8 +88,12 @@ void cmd_buf_put(struct cmd_buf *b);
 /* Byte @off of the tool's pattern: not periodic at any power of two. */
 unsigned char pattern(size_t off);
 
-/* Offset of the first byte that is not 0 (@zero) or the pattern, or @len. */
-size_t first_mismatch(const unsigned char *p, size_t len, int zero);
+/*
+ * Offset of the first of @len bytes at @p that is not 0 (@zero) or the
+ * pattern from offset @off, or @len.
+ */
+size_t first_mismatch(const unsigned char *p, size_t len, int zero,
+		      size_t off);
 
 /*
  * Write the pattern (or 0s, @zero) over the first @len bytes of an
@@ -99,10 +103,12 @@ size_t first_mismatch(const unsigned char *p, size_t len, int zero);
 int cmd_buf_fill(struct dmashim_buf *buf, size_t len, int zero);
 
 /*
- * Offset of the first of the first @len bytes of an allocated buffer
- * that is not the pattern, @len if none, or a negative errno.
+ * Offset of the first of the first @len bytes of a buffer (allocated or
+ * imported) that is not the pattern from offset @off, @len if none, or a
+ * negative errno; read through its CPU mapping between DMA_BUF_IOCTL_SYNC
+ * start and end.
  */
-long long cmd_buf_check(struct dmashim_buf *buf, size_t len);
+long long cmd_buf_check(struct dmashim_buf *buf, size_t len, size_t off);
 
 /*
  * Option values (options.c).  The parsers print what is wrong and return
@@ -133,6 +139,13 @@ const char *size_str(size_t size, char *buf, size_t len);
  */
 int open_memcpy_channel(struct dmashim_ctx *ctx, const char *name,
 			const char *device, struct dmashim_chan **chanp);
+
+/*
+ * Open a free memcpy channel of the dmaengine driver @driver
+ * ("dmashim_edu"): 0, -ENODEV if it has none, or a negative errno.
+ */
+int open_driver_channel(struct dmashim_ctx *ctx, const char *driver,
+			struct dmashim_chan **chanp);
 
 /* Timing (timing.c). */
 typedef int (*op_fn)(void *arg);

@@ -34,7 +34,7 @@ static void usage(FILE *f)
 /* Check the copy; the exit status. */
 static int verify(struct dmashim_buf *dst, size_t size)
 {
-	long long bad = cmd_buf_check(dst, size);
+	long long bad = cmd_buf_check(dst, size, 0);
 	const unsigned char *p;
 	void *addr;
 

@@ -74,24 +74,6 @@ static void usage(FILE *f)
 		MAX_BUFFERS);
 }
 
-/* A free memcpy channel of dmashim_edu's, or -ENODEV. */
-static int open_edu_channel(struct dmashim_ctx *ctx,
-			    struct dmashim_chan **chanp)
-{
-	struct dmashim_chan_entry *list;
-	int i, n, ret = -ENODEV;
-
-	n = dmashim_chan_list(&list);
-	if (n < 0)
-		return n;
-	for (i = 0; i < n && ret == -ENODEV; i++)
-		if (!strcmp(list[i].driver, "dmashim_edu"))
-			ret = dmashim_chan_open(ctx, list[i].name,
-						DMASHIM_CAP_MEMCPY, chanp);
-	free(list);
-	return ret;
-}
-
 static uint64_t max_u64(uint64_t a, uint64_t b)
 {
 	return a > b ? a : b;
@@ -307,7 +289,7 @@ static int run(const struct pipe_opts *o, int sock, pid_t consumer)
 	if (o->channel || o->device) {
 		ret = open_memcpy_channel(ctx, o->channel, o->device, &p.chan);
 	} else {
-		ret = open_edu_channel(ctx, &p.chan);
+		ret = open_driver_channel(ctx, "dmashim_edu", &p.chan);
 		if (ret == -ENODEV)
 			ret = open_memcpy_channel(ctx, NULL, NULL, &p.chan);
 		else if (ret)

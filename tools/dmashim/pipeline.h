@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libdmashim.h>
+
 /*
  * Producer to consumer, with two fds (SCM_RIGHTS): ring buffer @index's
  * dma-buf, and the sync_file of the transfer that fills it.  Once that
@@ -50,20 +52,21 @@ struct pipe_report {
 int pipeline_consume(int sock);
 
 /*
- * Import dma-buf @fd into the vgem device as a GEM handle (libdmashim's
- * DRM PRIME calls), export the handle again, and compare @length bytes of
+ * Import @buf into the vgem device as a GEM handle (libdmashim's DRM
+ * PRIME calls), export the handle again, and compare @length bytes of
  * the export with the pattern from @pattern_offset.  Returns 0, 1 on a
  * mismatch (reported), or a negative errno (-ENODEV: no vgem card).
  */
-int vgem_readback(int fd, size_t length, uint64_t pattern_offset,
-		  struct stage *st);
+int vgem_readback(struct dmashim_buf *buf, size_t length,
+		  uint64_t pattern_offset, struct stage *st);
 
 /*
- * Compare @len bytes at @p with the tool's pattern from offset @off;
- * 0, or 1 after reporting the first mismatch in @what.
+ * Check @len bytes of @buf, through its CPU mapping, against the tool's
+ * pattern from offset @off (cmd_buf_check()): 0, 1 after reporting the
+ * first mismatch in @what, or a negative errno.
  */
-int pattern_compare(const char *what, const unsigned char *p, size_t len,
-		    uint64_t off);
+int pattern_check(const char *what, struct dmashim_buf *buf, size_t len,
+		  uint64_t off);
 
 /* File descriptors a message carries at most. */
 #define PIPE_MAX_FDS 2

@@ -11,39 +11,28 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
-#include <linux/dma-buf.h>
 #include <linux/sync_file.h>
 
 #include "cmds.h"
 #include "pipeline.h"
 
-static int dmabuf_sync(int fd, unsigned long long flags)
+int pattern_check(const char *what, struct dmashim_buf *buf, size_t len,
+		  uint64_t off)
 {
-	struct dma_buf_sync s = { .flags = flags };
+	long long bad = cmd_buf_check(buf, len, off);
+	const unsigned char *p;
+	void *addr;
 
-	while (ioctl(fd, DMA_BUF_IOCTL_SYNC, &s))
-		if (errno != EINTR && errno != EAGAIN)
-			return -errno;
-	return 0;
-}
-
-/* Compare @len bytes with the pattern from @off; 0, or 1 if reported. */
-int pattern_compare(const char *what, const unsigned char *p, size_t len,
-		    uint64_t off)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (p[i] == pattern(off + i))
-			continue;
-		fprintf(stderr,
-			"pipeline: MISMATCH in %s at byte %zu: 0x%02x, expected 0x%02x\n",
-			what, i, p[i], pattern(off + i));
-		return 1;
-	}
-	return 0;
+	if (bad < 0 || (size_t)bad == len)
+		return bad < 0 ? bad : 0;
+	/* Mapped by the check. */
+	dmashim_buf_mmap(buf, &addr);
+	p = addr;
+	fprintf(stderr,
+		"pipeline: MISMATCH in %s at byte %lld: 0x%02x, expected 0x%02x\n",
+		what, bad, p[bad], pattern(off + bad));
+	return 1;
 }
 
 /*
@@ -74,24 +63,16 @@ static int wait_fences(int fd, int fence_fd, struct stage *st)
 }
 
 /* Check a filled buffer through this process's own mapping of it. */
-static int verify(int fd, const struct pipe_fill *m, struct stage *st)
+static int verify(struct dmashim_buf *buf, const struct pipe_fill *m,
+		  struct stage *st)
 {
 	uint64_t t = now_ns();
 	char what[64];
-	void *cpu;
 	int ret;
 
-	cpu = mmap(NULL, m->length, PROT_READ, MAP_SHARED, fd, 0);
-	if (cpu == MAP_FAILED)
-		return -errno;
-	ret = dmabuf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
-	if (!ret) {
-		snprintf(what, sizeof(what), "buffer %u, round %u", m->index,
-			 m->round);
-		ret = pattern_compare(what, cpu, m->length, m->pattern_offset);
-		dmabuf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
-	}
-	munmap(cpu, m->length);
+	snprintf(what, sizeof(what), "buffer %u, round %u", m->index,
+		 m->round);
+	ret = pattern_check(what, buf, m->length, m->pattern_offset);
 	if (ret)
 		return ret;
 	st->count++;
@@ -101,12 +82,12 @@ static int verify(int fd, const struct pipe_fill *m, struct stage *st)
 }
 
 /* One buffer: wait, check, (the first) read back through vgem. */
-static int consume_one(int fd, int fence_fd, const struct pipe_fill *m,
-		       struct pipe_report *rep)
+static int consume_one(struct dmashim_buf *buf, int fence_fd,
+		       const struct pipe_fill *m, struct pipe_report *rep)
 {
 	int ret;
 
-	ret = wait_fences(fd, fence_fd, &rep->wait);
+	ret = wait_fences(dmashim_buf_fd(buf), fence_fd, &rep->wait);
 	if (ret != 1) {
 		fprintf(stderr,
 			"pipeline: FAILED: the DMA that filled buffer %u (round %u): %s\n",
@@ -115,7 +96,7 @@ static int consume_one(int fd, int fence_fd, const struct pipe_fill *m,
 			      "its fence is pending, yet the buffer polled ready");
 		return 1;
 	}
-	ret = verify(fd, m, &rep->verify);
+	ret = verify(buf, m, &rep->verify);
 	if (ret < 0)
 		fprintf(stderr, "pipeline: reading buffer %u: %s\n", m->index,
 			strerror(-ret));
@@ -123,7 +104,7 @@ static int consume_one(int fd, int fence_fd, const struct pipe_fill *m,
 		return 1;
 	if (m->round)
 		return 0;
-	rep->vgem_status = vgem_readback(fd, m->length, m->pattern_offset,
+	rep->vgem_status = vgem_readback(buf, m->length, m->pattern_offset,
 					 &rep->vgem);
 	if (rep->vgem_status == -ENODEV)
 		return 0;
@@ -131,6 +112,27 @@ static int consume_one(int fd, int fence_fd, const struct pipe_fill *m,
 		fprintf(stderr, "pipeline: vgem: %s\n",
 			strerror(-rep->vgem_status));
 	return rep->vgem_status ? 1 : 0;
+}
+
+/* Take over the buffer's fd, consume the buffer, close both fds. */
+static int consume_fds(int fds[2], const struct pipe_fill *m,
+		       struct pipe_report *rep)
+{
+	struct dmashim_buf *buf;
+	int ret, status;
+
+	ret = dmashim_buf_import(fds[0], &buf);
+	if (ret) {
+		fprintf(stderr, "pipeline: buffer %u: %s\n", m->index,
+			strerror(-ret));
+		close(fds[0]);
+		close(fds[1]);
+		return 1;
+	}
+	status = consume_one(buf, fds[1], m, rep);
+	dmashim_buf_free(buf);
+	close(fds[1]);
+	return status;
 }
 
 int pipeline_consume(int sock)
@@ -164,9 +166,7 @@ int pipeline_consume(int sock)
 				m.index);
 			return 1;
 		}
-		status = consume_one(fds[0], fds[1], &m, &rep);
-		close(fds[0]);
-		close(fds[1]);
+		status = consume_fds(fds, &m, &rep);
 		if (status)
 			return status;
 		back = (struct pipe_return){ .index = m.index, .round = m.round };
