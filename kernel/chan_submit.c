@@ -468,13 +468,11 @@ static void dmashim_req_sync_for_device(struct dmashim_req *req)
 
 /* Submit the prepared descriptors of request @req, which start at @tx. */
 static void dmashim_req_submit(struct dmashim_chan *ch, struct dmashim_req *req,
-			       struct dma_async_tx_descriptor **tx,
-			       struct dmashim_req *last)
+			       struct dma_async_tx_descriptor **tx)
 {
 	unsigned long flags;
 	unsigned int i;
 
-	req->batch_last = last;
 	for (i = 0; i < req->nr_descs; i++) {
 		if (ch->reuse)
 			dmaengine_desc_clear_reuse(tx[i]);
@@ -634,7 +632,7 @@ static int dmashim_submit_locked(struct dmashim_chan *ch,
 	for (i = 0; i < count; i++) {
 		ch->batch[i]->batch_last = last;
 		dmashim_req_sync_for_device(ch->batch[i]);
-		dmashim_req_submit(ch, ch->batch[i], plan.descs + first, last);
+		dmashim_req_submit(ch, ch->batch[i], plan.descs + first);
 		first += ch->batch[i]->nr_descs;
 		ch->staging[i].cookie =
 			ch->batch[i]->cookies[ch->batch[i]->nr_descs - 1];
