@@ -249,22 +249,17 @@ void dmashim_req_work(struct work_struct *work)
 	}
 
 	/*
-	 * The fence signals before the final record can be read.  A request
-	 * that ends after the first look is signalled and put in line by
-	 * the run its end queued.
+	 * The fence signals and the final record is put in line under the
+	 * channel's lock, which read() takes too: whoever has the record
+	 * finds the fence signalled, and whoever saw the fence signal finds
+	 * the record.  A request is in line only with something to read:
+	 * its end, or periods.  The periods this run was queued for may
+	 * have been read already, with later ones.
 	 */
 	spin_lock_irqsave(&ch->lock, flags);
 	done = req->state == DMASHIM_REQ_DONE;
-	spin_unlock_irqrestore(&ch->lock, flags);
 	if (done)
 		dmashim_req_signal(req);
-
-	/*
-	 * A request is in line only with something to read: its end, or
-	 * periods.  The periods this run was queued for may have been read
-	 * already, with later ones.
-	 */
-	spin_lock_irqsave(&ch->lock, flags);
 	if (list_empty(&req->report_node) && (done || req->periods))
 		list_add_tail(&req->report_node, &ch->reports);
 	spin_unlock_irqrestore(&ch->lock, flags);
