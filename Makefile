@@ -107,9 +107,10 @@ $(LIB_PC): lib/libdmashim.pc.in Makefile
 
 tool: $(TOOL)
 
-$(TOOL): $(TOOL_SRCS) tools/dmashim/*.h lib/libdmashim.h $(LIB_SO)
+$(TOOL): $(TOOL_SRCS) tools/dmashim/*.h lib/libdmashim.h $(LIB_SO) Makefile
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(DRM_CFLAGS) -o $@ $(TOOL_SRCS) \
+	$(CC) $(USER_CFLAGS) $(DRM_CFLAGS) -DDMASHIM_VERSION='"$(VERSION)"' \
+		-o $@ $(TOOL_SRCS) \
 		-L$(BUILD)/lib -ldmashim $(DRM_LIBS) -Wl,-rpath,'$$ORIGIN/../lib'
 
 # ---- selftests -----------------------------------------------------------

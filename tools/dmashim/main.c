@@ -58,7 +58,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: dmashim COMMAND [OPTIONS]\n\ncommands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(f, "\n\"dmashim COMMAND --help\" describes a command.\n");
+	fprintf(f, "\n\"dmashim COMMAND --help\" describes a command;"
+		" \"dmashim --version\" says which dmashim this is.\n");
 }
 
 int main(int argc, char **argv)
@@ -68,6 +69,10 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("dmashim %s\n", DMASHIM_VERSION);
+		return 0;
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
