@@ -8,9 +8,36 @@
 #   make demo         boot the bench and run the zero-copy pipeline (edu, vgem)
 #   make lint         the static checks only
 #   make install      library, header, pkg-config file and tool (PREFIX)
-#   make modules_install   the module, for the running kernel
+#   make modules_install [KVER=RELEASE]
+#                     the modules, for an installed kernel with headers
+#                     (default: the running one)
 #
 # Everything is built under build/; nothing is written into the sources.
+
+# Much of what follows is read from installed packages while make parses
+# this file (the kernels, the kernel source tarball, libdrm).  So every
+# goal but those below runs in two passes: the first installs what is
+# missing (tools/setup-deps), the second parses this file again, with the
+# packages in place, and does the work.  "check" runs tools/check, which
+# does its own setup first.
+SETUP_FREE_GOALS := check clean deps
+GOALS := $(or $(MAKECMDGOALS),all)
+
+ifeq ($(DMASHIM_SETUP_DONE)$(filter-out $(SETUP_FREE_GOALS),$(GOALS)),)
+# Only goals that need no packages: straight to the rules below.
+DMASHIM_SETUP_DONE := 1
+endif
+
+ifndef DMASHIM_SETUP_DONE
+
+.PHONY: $(GOALS)
+$(firstword $(GOALS)):
+	@tools/setup-deps
+	@$(MAKE) --no-print-directory DMASHIM_SETUP_DONE=1 $(GOALS)
+$(wordlist 2,$(words $(GOALS)),$(GOALS)): $(firstword $(GOALS))
+	@:
+
+else
 
 VERSION := 0.2.0
 SOVERSION := 0
@@ -64,7 +91,7 @@ TEST_HELPERS := $(BUILD)/selftests/obj/libhelpers.a
 .PHONY: all deps modules lib tool selftests check lint demo install \
 	modules_install clean FORCE
 
-all: deps modules lib tool selftests
+all: modules lib tool selftests
 
 deps:
 	@tools/setup-deps
@@ -73,13 +100,17 @@ deps:
 
 # One shadow copy of kernel/ and uapi/ per kernel, so that builds for
 # different kernels never share object files.
-modules: deps
+modules:
 	@set -e; for kver in $(KVERS); do \
 		tools/build-module "$$kver" "$(BUILD)/kmod/$$kver"; \
 	done
 
-modules_install: modules
-	tools/build-module "$$(uname -r)" "$(BUILD)/kmod/$$(uname -r)" install
+# KVER names the kernel; without headers for it, say which kernels have them.
+KVER ?= $(shell uname -r)
+modules_install:
+	@tools/kernels installable "$(KVER)"
+	@tools/build-module "$(KVER)" "$(BUILD)/kmod/$(KVER)"
+	tools/build-module "$(KVER)" "$(BUILD)/kmod/$(KVER)" install
 
 # ---- library ---------------------------------------------------------------
 
@@ -145,7 +176,7 @@ $(BUILD)/selftests/%: selftests/%.c selftests/helpers.h $(TEST_HELPERS) \
 
 # ---- checks, bench, demo -------------------------------------------------
 
-lint: deps $(KSRC_STAMP)
+lint: $(KSRC_STAMP)
 	@tools/lint $(KVERS)
 
 # The README's test command.  CONFIGS selects bench configurations.
@@ -167,6 +198,9 @@ install: lib tool
 	install -m 644 lib/libdmashim.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 uapi/linux/dmashim.h $(DESTDIR)$(PREFIX)/include/linux/
 	install -m 755 $(TOOL) $(DESTDIR)$(PREFIX)/bin/
+	$(if $(DESTDIR),,ldconfig)
 
 clean:
 	rm -rf $(BUILD)
+
+endif
