@@ -14,8 +14,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -263,6 +265,142 @@ TEST_F_TIMEOUT(closed, buffers_in_flight, 120)
 	self->ch = -1;
 	EXPECT_EQ(before, live_mappings());
 	buffer_put(&dst);
+}
+
+/*
+ * No DMA after the end: once a terminated transfer's ABORTED record is
+ * read (or its fence has signalled), the provider no longer touches its
+ * buffers, which may go back to the allocator at once.  The transfer is
+ * terminated asynchronously while a step is in flight (cpudma sleeping
+ * in a slowed step, edu moving one); its record is read, the
+ * destination's bytes taken, and two steps' time later they must not
+ * have changed.
+ */
+FIXTURE(quiet) {
+	int ctx, ch;
+	struct buffer src, dst;
+};
+
+FIXTURE_VARIANT(quiet) {
+	const char *driver;
+	size_t len;
+	unsigned int step_ms;	/* how long a step takes at least */
+	unsigned int step_delay_ms;	/* cpudma's, to slow it down */
+};
+
+FIXTURE_VARIANT_ADD(quiet, edu) {
+	.driver = EDU_DMA_DRIVER,
+	.len = EDU_LONG_XFER,
+	.step_ms = 200,
+};
+
+FIXTURE_VARIANT_ADD(quiet, cpu) {
+	.driver = CPU_DMA_DRIVER,
+	.len = 4 * CPU_WINDOW_LEN,
+	.step_ms = 300,
+	.step_delay_ms = 300,
+};
+
+FIXTURE_SETUP(quiet)
+{
+	char name[DMASHIM_CHAN_NAME_LEN];
+
+	self->ch = -1;
+	self->src.fd = self->dst.fd = -1;
+	self->ctx = ctx_open();
+	ASSERT_LE(0, self->ctx);
+	REQUIRE_CHANNEL(variant->driver, name);
+	self->ch = chan_open(self->ctx, name, 0, O_CLOEXEC);
+	ASSERT_LE(0, self->ch);
+	if (variant->step_delay_ms) {
+		REQUIRE_DEBUGFS();
+		ASSERT_EQ(0, cpudma_step_delay(variant->step_delay_ms));
+	}
+	ASSERT_EQ(0, buffer_get(self->ctx, DMASHIM_BUF_PAGES, variant->len,
+				&self->src));
+	ASSERT_EQ(0, buffer_get(self->ctx, DMASHIM_BUF_PAGES, variant->len,
+				&self->dst));
+	pattern_fill(self->src.cpu, variant->len, 0, 4);
+}
+
+FIXTURE_TEARDOWN(quiet)
+{
+	if (variant->step_delay_ms)
+		cpudma_step_delay(0);
+	close(self->ch);
+	buffer_put(&self->src);
+	buffer_put(&self->dst);
+	close(self->ctx);
+}
+
+/* Terminate @x while a step of it moves; its ABORTED record in @rec. */
+static int abort_moving(int ch, struct dmashim_xfer *x, size_t len,
+			bool fenced, struct dmashim_record *rec)
+{
+	int fence = -1, status, ret;
+
+	ret = chan_submit(ch, x, 1, fenced ? &fence : NULL);
+	if (ret)
+		return ret;
+	/* The first step is over: the next is in flight. */
+	if (wait_moving(ch, x->cookie, len) < 0)
+		return -EIO;
+	if (chan_control(ch, DMASHIM_CHAN_TERMINATE) != DMASHIM_CHAN_CONFIGURED)
+		return -EPROTO;
+	if (fenced) {
+		/* The fence alone says it is over. */
+		struct pollfd pfd = { .fd = fence, .events = POLLIN };
+
+		ret = poll(&pfd, 1, -1) == 1 ? 0 : -EIO;
+		if (!ret && (fence_status(fence, &status) ||
+			     status != -ECANCELED))
+			ret = -EPROTO;
+		close(fence);
+		if (ret)
+			return ret;
+	}
+	ret = chan_wait_final(ch, x->cookie, rec);
+	if (!ret && rec->status != DMASHIM_XFER_ABORTED)
+		ret = -EPROTO;
+	return ret;
+}
+
+TEST_F_TIMEOUT(quiet, after_record, 60)
+{
+	const size_t len = variant->len;
+	struct dmashim_record rec;
+	struct dmashim_xfer x;
+	unsigned char *seen;
+
+	seen = malloc(len);
+	ASSERT_NE(NULL, seen);
+	x = xfer_memcpy(self->dst.fd, 0, self->src.fd, 0, len);
+	ASSERT_EQ(0, abort_moving(self->ch, &x, len, false, &rec));
+	memcpy(seen, self->dst.cpu, len);
+	usleep(2 * variant->step_ms * 1000);
+	EXPECT_EQ(0, memcmp(seen, self->dst.cpu, len))
+		TH_LOG("the device wrote the destination after its ABORTED record");
+	/* What it says arrived did. */
+	EXPECT_PATTERN(self->dst.cpu, len - rec.residue, 0, 4);
+	free(seen);
+}
+
+TEST_F_TIMEOUT(quiet, after_fence, 60)
+{
+	const size_t len = variant->len;
+	struct dmashim_record rec;
+	struct dmashim_xfer x;
+	unsigned char *seen;
+
+	seen = malloc(len);
+	ASSERT_NE(NULL, seen);
+	x = xfer_memcpy(self->dst.fd, 0, self->src.fd, 0, len);
+	ASSERT_EQ(0, abort_moving(self->ch, &x, len, true, &rec));
+	memcpy(seen, self->dst.cpu, len);
+	usleep(2 * variant->step_ms * 1000);
+	EXPECT_EQ(0, memcmp(seen, self->dst.cpu, len))
+		TH_LOG("the device wrote the destination after its fence signalled");
+	free(seen);
 }
 
 /*
