@@ -147,45 +147,27 @@ void dmashim_req_callback(void *param, const struct dmaengine_result *res)
 	}
 	if (req->kind == DMASHIM_XFER_CYCLIC && !failed) {
 		dmashim_req_periods(req, res ? res->residue : 0);
+		queue_work(ch->wq, &req->work);
 	} else {
 		ch->descs_used--;
-		if (++req->descs_done < req->nr_descs)
-			goto out;
-		if (req->status != DMASHIM_XFER_ERROR)
-			req->status = DMASHIM_XFER_COMPLETE;
-		req->state = DMASHIM_REQ_DONE;
-		list_del_init(&req->node);
+		if (++req->descs_done == req->nr_descs)
+			dmashim_req_end_locked(req, failed ? DMASHIM_XFER_ERROR :
+						    DMASHIM_XFER_COMPLETE);
 	}
-	queue_work(ch->wq, &req->work);
 out:
 	spin_unlock_irqrestore(&ch->lock, flags);
 }
 
 /**
- * dmashim_req_abort_locked() - end a pending request that was terminated
- * @req: the request, on the channel's pending list
+ * dmashim_fence_end() - signal a request's fence, once
+ * @fence: the fence
+ * @error: its error, or 0
  *
- * Its residue is what the terminate saw.  The channel's lock is held: a
- * callback still running after an asynchronous terminate ends requests
- * too, and takes them off the list.
+ * Unless it was signalled already: a request's work can run again after
+ * its end (a cyclic period's run queued before an abort), and a release
+ * signals what never ran.  Any context.
  */
-void dmashim_req_abort_locked(struct dmashim_req *req)
-{
-	lockdep_assert_held(&req->chan->lock);
-	req->state = DMASHIM_REQ_DONE;
-	req->status = DMASHIM_XFER_ABORTED;
-	req->timestamp = ktime_get();
-	req->batch_last->batch_failed = true;
-	list_del_init(&req->node);
-	queue_work(req->chan->wq, &req->work);
-}
-
-/*
- * Signal @fence with @error, unless it was signalled already: a request's
- * work can run again after its end (a cyclic period's run queued before
- * an abort), and a release signals what never ran.
- */
-static void dmashim_fence_end(struct dma_fence *fence, int error)
+void dmashim_fence_end(struct dma_fence *fence, int error)
 {
 	unsigned long flags;
 
@@ -264,48 +246,6 @@ void dmashim_req_work(struct work_struct *work)
 		list_add_tail(&req->report_node, &ch->reports);
 	spin_unlock_irqrestore(&ch->lock, flags);
 	wake_up_interruptible(&ch->wait);
-}
-
-/**
- * dmashim_req_release() - give a request back to the pool
- * @req: a request that is not pending: reported, or never submitted
- *
- * Drops what it held: its buffers' cache entries, its fence (signalled,
- * as cancelled, if it never was).
- */
-void dmashim_req_release(struct dmashim_req *req)
-{
-	struct dmashim_chan *ch = req->chan;
-	struct dmashim_fence *f = req->fence;
-	unsigned long flags;
-
-	spin_lock_irqsave(&ch->lock, flags);
-	if (req->src)
-		req->src->busy--;
-	if (req->dst)
-		req->dst->busy--;
-	list_del_init(&req->report_node);
-	req->state = DMASHIM_REQ_FREE;
-	req->src = NULL;
-	req->dst = NULL;
-	req->fence = NULL;
-	req->nr_src_ranges = 0;
-	req->nr_dst_ranges = 0;
-	req->nr_descs = 0;
-	req->descs_done = 0;
-	req->status = 0;
-	req->residue = 0;
-	req->periods = 0;
-	req->ring_pos = 0;
-	req->batch_last = NULL;
-	req->batch_failed = false;
-	list_add_tail(&req->node, &ch->free_reqs);
-	spin_unlock_irqrestore(&ch->lock, flags);
-
-	if (!f)
-		return;
-	dmashim_fence_end(&f->base, -ECANCELED);
-	dma_fence_put(&f->base);
 }
 
 /* ---- read() and poll() ----------------------------------------------- */

@@ -180,6 +180,7 @@ int dmashim_batch_hazard(struct dmashim_chan *ch, unsigned int count,
 	for (j = 0; j < ch->nr_reqs; j++) {
 		old = &ch->reqs[j];
 		if (old->state == DMASHIM_REQ_FREE ||
+		    old->state == DMASHIM_REQ_RESERVED ||
 		    test_bit(DMA_FENCE_FLAG_SIGNALED_BIT,
 			     &old->fence->base.flags))
 			continue;

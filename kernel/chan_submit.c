@@ -481,8 +481,7 @@ static void dmashim_req_submit(struct dmashim_chan *ch, struct dmashim_req *req,
 		req->cookies[i] = dmaengine_submit(tx[i]);
 	}
 	spin_lock_irqsave(&ch->lock, flags);
-	req->state = DMASHIM_REQ_PENDING;
-	list_add_tail(&req->node, &ch->pending);
+	dmashim_req_submitted_locked(req);
 	spin_unlock_irqrestore(&ch->lock, flags);
 }
 
@@ -511,11 +510,8 @@ static int dmashim_batch_prepare(struct dmashim_chan *ch, unsigned int count,
 		spin_unlock_irqrestore(&ch->lock, flags);
 		return -EBUSY;
 	}
-	for (i = 0; i < count; i++) {
-		req = list_first_entry(&ch->free_reqs, struct dmashim_req, node);
-		list_del_init(&req->node);
-		ch->batch[i] = req;
-	}
+	for (i = 0; i < count; i++)
+		ch->batch[i] = dmashim_req_reserve_locked(ch);
 	spin_unlock_irqrestore(&ch->lock, flags);
 
 	for (i = 0; i < count; i++) {
@@ -681,6 +677,8 @@ int dmashim_chan_submit(struct dmashim_chan *ch,
 		if (ret)
 			return ret;
 	}
+	/* An asynchronous terminate's synchronisation comes first. */
+	flush_work(&ch->sync_work);
 	for (;;) {
 		mutex_lock(&ch->op_lock);
 		ret = dmashim_dev_read_lock(ch->dd);

@@ -82,7 +82,9 @@ static u64 dmashim_req_residue(struct dmashim_chan *ch,
 /*
  * Terminate everything: snapshot the residues (the step in flight may
  * still move a little: an upper bound), stop the provider, abort what
- * was pending.
+ * was pending.  The aborted requests end once the provider is
+ * synchronised: here, or (@sync false) in the channel's sync work, which
+ * a later submit waits for.
  */
 static int dmashim_chan_terminate(struct dmashim_chan *ch, bool sync)
 {
@@ -99,22 +101,35 @@ static int dmashim_chan_terminate(struct dmashim_chan *ch, bool sync)
 	list_for_each_entry(req, &ch->pending, node)
 		req->residue = dmashim_req_residue(ch, req);
 	spin_unlock_irqrestore(&ch->lock, flags);
-	ret = sync ? dmaengine_terminate_sync(ch->chan) :
-		     dmaengine_terminate_async(ch->chan);
+	ret = dmaengine_terminate_async(ch->chan);
 	if (ret)
 		return ret;
 
 	spin_lock_irqsave(&ch->lock, flags);
 	ch->paused = false;
 	list_for_each_entry_safe(req, next, &ch->pending, node)
-		if (req->state == DMASHIM_REQ_PENDING)
-			dmashim_req_abort_locked(req);
+		dmashim_req_abort_locked(req);
 	/* Their descriptors are gone with the terminated transfers. */
 	ch->descs_used = 0;
-	list_for_each_entry(req, &ch->pending, node)
-		ch->descs_used += req->nr_descs - req->descs_done;
 	spin_unlock_irqrestore(&ch->lock, flags);
+
+	if (sync) {
+		dmaengine_synchronize(ch->chan);
+		dmashim_chan_synced(ch);
+	} else {
+		queue_work(ch->wq, &ch->sync_work);
+	}
 	return 0;
+}
+
+static void dmashim_chan_sync_work(struct work_struct *work)
+{
+	struct dmashim_chan *ch = container_of(work, struct dmashim_chan,
+					       sync_work);
+
+	/* Runs before the channel is given back (it flushes ch->wq). */
+	dmaengine_synchronize(ch->chan);
+	dmashim_chan_synced(ch);
 }
 
 /**
@@ -321,11 +336,13 @@ static int dmashim_chan_do_status(struct dmashim_chan *ch, void *arg)
 	spin_lock_irqsave(&ch->lock, flags);
 	for (i = 0; i < ch->nr_reqs && !r; i++)
 		if (ch->reqs[i].state != DMASHIM_REQ_FREE &&
-		    ch->reqs[i].nr_descs &&
+		    ch->reqs[i].state != DMASHIM_REQ_RESERVED &&
 		    ch->reqs[i].cookies[ch->reqs[i].nr_descs - 1] ==
 		    req->cookie)
 			r = &ch->reqs[i];
-	if (r && r->state == DMASHIM_REQ_DONE) {
+	/* Over, or terminated: what its record says (or will say). */
+	if (r && (r->state == DMASHIM_REQ_DONE ||
+		  r->state == DMASHIM_REQ_ABORTED)) {
 		req->status = r->status;
 		req->residue = r->residue;
 		spin_unlock_irqrestore(&ch->lock, flags);
@@ -496,9 +513,11 @@ static struct dmashim_chan *dmashim_chan_alloc(void)
 	init_waitqueue_head(&ch->wait);
 	INIT_LIST_HEAD(&ch->free_reqs);
 	INIT_LIST_HEAD(&ch->pending);
+	INIT_LIST_HEAD(&ch->aborted);
 	INIT_LIST_HEAD(&ch->reports);
 	INIT_LIST_HEAD(&ch->cache);
 	INIT_LIST_HEAD(&ch->free_fences);
+	INIT_WORK(&ch->sync_work, dmashim_chan_sync_work);
 	INIT_WORK(&ch->free_work, dmashim_chan_free);
 	ch->descs_total = chan_descs;
 	ch->nr_reqs = chan_reqs;

@@ -73,20 +73,26 @@ struct dmashim_resv_set {
 };
 
 /**
- * enum dmashim_req_state - where a request is
+ * enum dmashim_req_state - where a request is (chan_req.c changes it)
  * @DMASHIM_REQ_FREE: in the pool
+ * @DMASHIM_REQ_RESERVED: taken by a submit, being filled
  * @DMASHIM_REQ_PENDING: submitted, its descriptors in the provider's hands
- * @DMASHIM_REQ_DONE: over; its final record waits to be read
+ * @DMASHIM_REQ_ABORTED: terminated; the provider may still touch its
+ *	buffers until the channel is synchronised
+ * @DMASHIM_REQ_DONE: over, the provider done with it; its final record
+ *	waits to be read
  */
 enum dmashim_req_state {
 	DMASHIM_REQ_FREE,
+	DMASHIM_REQ_RESERVED,
 	DMASHIM_REQ_PENDING,
+	DMASHIM_REQ_ABORTED,
 	DMASHIM_REQ_DONE,
 };
 
 /**
  * struct dmashim_req - a submitted transfer, from the channel's pool
- * @node: entry in the free list or the channel's pending list
+ * @node: entry in the free list, or the channel's pending or aborted list
  * @report_node: entry in the channel's list of requests with a record to
  *	read (empty when not on it)
  * @chan: the channel
@@ -167,6 +173,7 @@ struct dmashim_req {
  * @dead: the channel was given back (revoked with its device)
  * @free_reqs: the request pool
  * @pending: submitted requests, oldest first
+ * @aborted: terminated requests waiting for the channel to be synchronised
  * @reports: requests with a record to read, in the order of their events
  * @descs_total: descriptors the channel may have in flight
  * @descs_used: of which in flight
@@ -189,6 +196,8 @@ struct dmashim_req {
  * @fence_seqno: the last seqno handed out
  * @free_fences: the fence pool
  * @fences: the fences' memory
+ * @sync_work: synchronises the channel after an asynchronous terminate,
+ *	then lets the aborted requests end
  * @free_work: frees the channel after its last reference, in process
  *	context (the last may be a fence signalled in interrupt context)
  */
@@ -207,6 +216,7 @@ struct dmashim_chan {
 	bool dead;
 	struct list_head free_reqs;
 	struct list_head pending;
+	struct list_head aborted;
 	struct list_head reports;
 	unsigned int descs_total;
 	unsigned int descs_used;
@@ -233,6 +243,7 @@ struct dmashim_chan {
 	struct list_head free_fences;
 	struct dmashim_fence *fences;
 
+	struct work_struct sync_work;
 	struct work_struct free_work;
 };
 
@@ -259,11 +270,18 @@ void dmashim_batch_fence(struct dmashim_chan *ch, unsigned int count);
 /* Scatter-gather entries of a slave transfer. */
 #define DMASHIM_SLAVE_SEGS	64
 
+/* chan_req.c */
+struct dmashim_req *dmashim_req_reserve_locked(struct dmashim_chan *ch);
+void dmashim_req_submitted_locked(struct dmashim_req *req);
+void dmashim_req_end_locked(struct dmashim_req *req, u32 status);
+void dmashim_req_abort_locked(struct dmashim_req *req);
+void dmashim_chan_synced(struct dmashim_chan *ch);
+void dmashim_req_release(struct dmashim_req *req);
+
 /* chan_done.c */
 void dmashim_req_callback(void *param, const struct dmaengine_result *res);
 void dmashim_req_work(struct work_struct *work);
-void dmashim_req_abort_locked(struct dmashim_req *req);
-void dmashim_req_release(struct dmashim_req *req);
+void dmashim_fence_end(struct dma_fence *fence, int error);
 struct dmashim_fence *dmashim_fence_get(struct dmashim_chan *ch);
 void dmashim_fence_pool_put(struct dmashim_fence *f);
 ssize_t dmashim_chan_read(struct file *file, char __user *buf, size_t count,

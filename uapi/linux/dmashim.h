@@ -896,11 +896,14 @@ struct dmashim_chan_status {
  *	at the provider's next step boundary
  * @DMASHIM_CHAN_RESUME: dmaengine_resume()
  * @DMASHIM_CHAN_TERMINATE: dmaengine_terminate_async(): every transfer is
- *	aborted (records with %DMASHIM_XFER_ABORTED and the residue); the
- *	call returns at once, the device may still touch memory
+ *	aborted; the call returns at once, while the device may still be
+ *	moving a step.  The transfers' records (%DMASHIM_XFER_ABORTED, with
+ *	the residue) and their fences (signalled with %ECANCELED) come once
+ *	dmaengine_synchronize() has returned: from then on the device no
+ *	longer touches their buffers.  A later submit waits for that too.
  * @DMASHIM_CHAN_TERMINATE_SYNC: dmaengine_terminate_sync(): the same, and
  *	returns once the device no longer touches memory and no callback
- *	runs
+ *	runs, with the records and fences there
  */
 enum dmashim_chan_op {
 	DMASHIM_CHAN_PAUSE = 1,
