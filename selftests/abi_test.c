@@ -4,7 +4,10 @@
  * bad pointers are rejected the way the uAPI header documents.
  */
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +221,112 @@ TEST_F(ctx, read_only_struct)
 	ASSERT_EQ(0, mprotect(info, page, PROT_READ));
 	EXPECT_EQ(-EFAULT, ioctl_errno(self->fd, DMASHIM_IOCTL_INFO, info));
 	munmap(info, page);
+}
+
+/* Open file descriptors of this process. */
+static int open_fds(void)
+{
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir)))
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n - 1;	/* the directory's own */
+}
+
+/*
+ * @arg, @len bytes, copied into a page of its own made read-only: the
+ * command's file descriptor cannot be written back.  The call must fail
+ * with EFAULT and leave no descriptor behind.
+ */
+static int fd_after_efault(int fd, unsigned long request, const void *arg,
+			   size_t len, int *leaked)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+	int before, ret;
+
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	memcpy(p, arg, len);
+	mprotect(p, page, PROT_READ);
+	before = open_fds();
+	ret = ioctl_errno(fd, request, p);
+	*leaked = open_fds() - before;
+	munmap(p, page);
+	return ret;
+}
+
+/* A new file is installed only once its number reached the caller. */
+TEST_F(ctx, no_fd_without_copy_out)
+{
+	char name[DMASHIM_CHAN_NAME_LEN];
+	struct dmashim_alloc alloc = {
+		.size = sizeof(alloc), .length = 4096,
+		.kind = DMASHIM_BUF_PAGES, .fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	struct dmashim_pin pin = {
+		.size = sizeof(pin), .length = 4096,
+		.fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	struct dmashim_chan_open open = {
+		.size = sizeof(open), .fd_flags = O_CLOEXEC,
+	};
+	struct dmashim_chan_submit sub = {
+		.size = sizeof(sub), .flags = DMASHIM_SUBMIT_FENCE_OUT,
+		.count = 1,
+	};
+	struct dmashim_record rec;
+	struct dmashim_xfer *x;
+	struct buffer a, b;
+	int leaked, ch;
+	void *mem;
+
+	EXPECT_EQ(-EFAULT, fd_after_efault(self->fd, DMASHIM_IOCTL_ALLOC,
+					   &alloc, sizeof(alloc), &leaked));
+	EXPECT_EQ(0, leaked) TH_LOG("ALLOC left a dma-buf fd open");
+
+	mem = aligned_alloc(4096, 4096);
+	ASSERT_NE(NULL, mem);
+	memset(mem, 1, 4096);
+	pin.addr = (uintptr_t)mem;
+	EXPECT_EQ(-EFAULT, fd_after_efault(self->fd, DMASHIM_IOCTL_PIN, &pin,
+					   sizeof(pin), &leaked));
+	EXPECT_EQ(0, leaked) TH_LOG("PIN left a dma-buf fd open");
+	free(mem);
+
+	REQUIRE_CHANNEL(CPU_DMA_DRIVER, name);
+	strcpy(open.name, name);
+	EXPECT_EQ(-EFAULT, fd_after_efault(self->fd, DMASHIM_IOCTL_CHAN_OPEN,
+					   &open, sizeof(open), &leaked));
+	EXPECT_EQ(0, leaked) TH_LOG("CHAN_OPEN left a channel fd open");
+	/* The channel is free. */
+	ch = chan_open(self->fd, name, 0, O_CLOEXEC);
+	ASSERT_LE(0, ch);
+
+	ASSERT_EQ(0, buffer_get(self->fd, DMASHIM_BUF_PAGES, 4096, &a));
+	ASSERT_EQ(0, buffer_get(self->fd, DMASHIM_BUF_PAGES, 4096, &b));
+	x = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, x);
+	*x = xfer_memcpy(b.fd, 0, a.fd, 0, 4096);
+	sub.xfers = (uintptr_t)x;
+	EXPECT_EQ(-EFAULT, fd_after_efault(ch, DMASHIM_IOCTL_CHAN_SUBMIT,
+					   &sub, sizeof(sub), &leaked));
+	EXPECT_EQ(0, leaked) TH_LOG("CHAN_SUBMIT left a sync_file fd open");
+	/* Refused before it ran: nothing was submitted. */
+	EXPECT_EQ(-ETIME, chan_record(ch, &rec, 500));
+	munmap(x, 4096);
+	buffer_put(&a);
+	buffer_put(&b);
+	close(ch);
 }
 
 /* The structs of buffers, mappings and the pool follow the same rules. */
