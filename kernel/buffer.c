@@ -182,7 +182,9 @@ static void dmashim_coherent_revoke(struct dmashim_user *user)
 
 	mutex_lock(&buf->lock);
 	buf->dead = true;
-	unmap_mapping_range(buf->dmabuf->file->f_mapping, 0, 0, 1);
+	/* Not exported yet: no CPU mapping to zap, and none will come. */
+	if (buf->dmabuf)
+		unmap_mapping_range(buf->dmabuf->file->f_mapping, 0, 0, 1);
 	sg_free_table(buf->sgt);
 	dma_free_coherent(buf->dd->dev, buf->size, buf->cpu_addr,
 			  buf->dma_addr);
@@ -280,10 +282,12 @@ void dmashim_buf_destroy(struct dmashim_buf *buf)
  * dmashim_buf_alloc() - DMASHIM_IOCTL_ALLOC
  * @ctx: the context; coherent memory is allocated for its device
  * @alloc: the request; @length and @fd are filled in on success
+ * @nfd: receives the buffer's file, for the ioctl to install
  *
  * Return: 0 or a negative errno, as documented for &struct dmashim_alloc.
  */
-int dmashim_buf_alloc(struct dmashim_ctx *ctx, struct dmashim_alloc *alloc)
+int dmashim_buf_alloc(struct dmashim_ctx *ctx, struct dmashim_alloc *alloc,
+		      struct dmashim_new_fd *nfd)
 {
 	static const enum dmashim_buf_origin origins[] = {
 		[DMASHIM_BUF_PAGES] = DMASHIM_ORIGIN_PAGES,
@@ -323,7 +327,7 @@ int dmashim_buf_alloc(struct dmashim_ctx *ctx, struct dmashim_alloc *alloc)
 		return ret;
 	}
 
-	fd = dmashim_dmabuf_export(buf, alloc->fd_flags);
+	fd = dmashim_dmabuf_export(buf, alloc->fd_flags, nfd);
 	if (fd < 0)
 		return fd;
 	alloc->length = buf->size;

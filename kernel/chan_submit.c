@@ -583,6 +583,7 @@ err:
  */
 static int dmashim_submit_locked(struct dmashim_chan *ch,
 				 struct dmashim_chan_submit *sub,
+				 struct dmashim_new_fd *nfd,
 				 struct list_head *dropped,
 				 struct dma_fence **wait)
 {
@@ -608,17 +609,18 @@ static int dmashim_submit_locked(struct dmashim_chan *ch,
 		return descs;
 	last = ch->batch[count - 1];
 	if (sub->flags & DMASHIM_SUBMIT_FENCE_OUT) {
-		fd = get_unused_fd_flags(O_CLOEXEC);
-		sf = fd < 0 ? NULL : sync_file_create(&last->fence->base);
-		if (!sf) {
-			if (fd >= 0)
-				put_unused_fd(fd);
+		sf = sync_file_create(&last->fence->base);
+		fd = sf ? dmashim_new_fd_reserve(nfd, sf->file, O_CLOEXEC) :
+			  -ENOMEM;
+		if (fd < 0) {
+			if (sf)
+				fput(sf->file);
 			for (i = 0; ch->reuse && i < plan.nr_descs; i++)
 				dmaengine_desc_free(plan.descs[i]);
 			if (implicit)
 				dmashim_batch_unlock(ch);
 			dmashim_batch_unwind(ch, count, descs);
-			return fd < 0 ? fd : -ENOMEM;
+			return fd;
 		}
 	}
 
@@ -639,8 +641,6 @@ static int dmashim_submit_locked(struct dmashim_chan *ch,
 	if (copy_to_user(ux, ch->staging, count * sizeof(*ux)))
 		pr_debug("dmashim: cookies lost to a racing munmap\n");
 	sub->fence_fd = fd;
-	if (sf)
-		fd_install(fd, sf->file);
 	return 0;
 }
 
@@ -652,6 +652,7 @@ static int dmashim_submit_locked(struct dmashim_chan *ch,
  * dmashim_chan_submit() - DMASHIM_IOCTL_CHAN_SUBMIT
  * @ch: the channel, nothing locked
  * @sub: the request; @fence_fd is filled in
+ * @nfd: receives the out-fence's file, for the ioctl to install
  *
  * Waits for the in-fence, then tries the submit under the channel's and
  * the device's locks; a dependency found in a reservation object is
@@ -663,7 +664,8 @@ static int dmashim_submit_locked(struct dmashim_chan *ch,
  * &struct dmashim_chan_submit.
  */
 int dmashim_chan_submit(struct dmashim_chan *ch,
-			struct dmashim_chan_submit *sub)
+			struct dmashim_chan_submit *sub,
+			struct dmashim_new_fd *nfd)
 {
 	struct dma_fence *wait = NULL;
 	LIST_HEAD(dropped);
@@ -684,7 +686,8 @@ int dmashim_chan_submit(struct dmashim_chan *ch,
 		ret = dmashim_dev_read_lock(ch->dd);
 		if (!ret) {
 			ret = ch->dead ? -ENODEV :
-			      dmashim_submit_locked(ch, sub, &dropped, &wait);
+			      dmashim_submit_locked(ch, sub, nfd, &dropped,
+						    &wait);
 			dmashim_dev_read_unlock(ch->dd);
 		}
 		dmashim_cache_destroy(&dropped);

@@ -416,7 +416,8 @@ static int dmashim_chan_do_control(struct dmashim_chan *ch, void *arg)
 
 #define DMASHIM_CHAN_CMD(_name, _fn)					\
 static int dmashim_cmd_chan_##_name(void *obj,				\
-				    union dmashim_ioctl_buf *buf)	\
+				    union dmashim_ioctl_buf *buf,	\
+				    struct dmashim_new_fd *nfd)		\
 {									\
 	return dmashim_chan_locked(obj, _fn, &buf->chan_##_name);	\
 }
@@ -427,9 +428,10 @@ DMASHIM_CHAN_CMD(status, dmashim_chan_do_status)
 DMASHIM_CHAN_CMD(control, dmashim_chan_do_control)
 
 /* A submit waits for its dependencies with nothing locked. */
-static int dmashim_cmd_chan_submit(void *obj, union dmashim_ioctl_buf *buf)
+static int dmashim_cmd_chan_submit(void *obj, union dmashim_ioctl_buf *buf,
+				   struct dmashim_new_fd *nfd)
 {
-	return dmashim_chan_submit(obj, &buf->chan_submit);
+	return dmashim_chan_submit(obj, &buf->chan_submit, nfd);
 }
 
 #define DMASHIM_CHAN_FIRST DMASHIM_CMD_CHAN_INFO
@@ -602,13 +604,16 @@ static struct dma_chan *dmashim_chan_request(struct dmashim_chan_open *req)
  * dmashim_chan_open() - DMASHIM_IOCTL_CHAN_OPEN
  * @ctx: the context
  * @req: the request; @fd is filled in on success
+ * @nfd: receives the channel's file, for the ioctl to install
  *
  * Return: 0 or a negative errno, as documented for
  * &struct dmashim_chan_open.
  */
-int dmashim_chan_open(struct dmashim_ctx *ctx, struct dmashim_chan_open *req)
+int dmashim_chan_open(struct dmashim_ctx *ctx, struct dmashim_chan_open *req,
+		      struct dmashim_new_fd *nfd)
 {
 	struct dmashim_chan *ch;
+	struct file *file;
 	struct dma_chan *chan;
 	struct dmashim_dev *dd;
 	int ret;
@@ -653,11 +658,18 @@ int dmashim_chan_open(struct dmashim_ctx *ctx, struct dmashim_chan_open *req)
 
 	/* The file holds the module, the channel holds itself. */
 	__module_get(THIS_MODULE);
-	ret = anon_inode_getfd("[dmashim-chan]", &dmashim_chan_fops, ch,
-			       O_RDWR | req->fd_flags);
-	if (ret < 0) {
+	file = anon_inode_getfile("[dmashim-chan]", &dmashim_chan_fops, ch,
+				  O_RDWR | req->fd_flags);
+	if (IS_ERR(file)) {
 		module_put(THIS_MODULE);
+		ret = PTR_ERR(file);
 		goto err_user;
+	}
+	ret = dmashim_new_fd_reserve(nfd, file, req->fd_flags);
+	if (ret < 0) {
+		/* Its release gives everything back. */
+		fput(file);
+		return ret;
 	}
 	req->fd = ret;
 	return 0;

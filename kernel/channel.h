@@ -254,7 +254,8 @@ void dmashim_chan_give_back(struct dmashim_chan *ch);
 
 /* chan_submit.c */
 int dmashim_chan_submit(struct dmashim_chan *ch,
-			struct dmashim_chan_submit *sub);
+			struct dmashim_chan_submit *sub,
+			struct dmashim_new_fd *nfd);
 void dmashim_chan_cache_drop_all(struct dmashim_chan *ch);
 
 /* chan_fence.c */

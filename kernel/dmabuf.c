@@ -367,13 +367,16 @@ bool dmashim_fd_flags_valid(u32 fd_flags)
  * dmashim_dmabuf_export() - export a buffer as a dma-buf and open it
  * @buf: a buffer with its memory
  * @fd_flags: valid file flags (dmashim_fd_flags_valid())
+ * @nfd: receives the dma-buf's file, for the ioctl to install
  *
  * On success the dma-buf owns @buf: its release frees it.  On failure
  * @buf is freed.
  *
- * Return: a file descriptor for the dma-buf, or a negative errno.
+ * Return: the file descriptor reserved for the dma-buf, or a negative
+ * errno.
  */
-int dmashim_dmabuf_export(struct dmashim_buf *buf, u32 fd_flags)
+int dmashim_dmabuf_export(struct dmashim_buf *buf, u32 fd_flags,
+			  struct dmashim_new_fd *nfd)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(info);
 	struct dma_buf *dmabuf;
@@ -388,9 +391,11 @@ int dmashim_dmabuf_export(struct dmashim_buf *buf, u32 fd_flags)
 		dmashim_buf_destroy(buf);
 		return PTR_ERR(dmabuf);
 	}
+	mutex_lock(&buf->lock);
 	buf->dmabuf = dmabuf;
+	mutex_unlock(&buf->lock);
 
-	fd = dma_buf_fd(dmabuf, fd_flags);
+	fd = dmashim_new_fd_reserve(nfd, dmabuf->file, fd_flags & O_CLOEXEC);
 	if (fd < 0)
 		dma_buf_put(dmabuf);
 	return fd;

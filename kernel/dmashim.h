@@ -35,6 +35,21 @@ struct dmashim_unmap;
 struct sg_table;
 
 /**
+ * struct dmashim_new_fd - a file an ioctl made, and the descriptor
+ *	reserved for it
+ * @fd: the descriptor (get_unused_fd_flags()), -1 if none
+ * @file: the file; its reference goes to the descriptor table
+ *
+ * The ioctl dispatcher installs @file only once the caller's struct, with
+ * @fd in it, has been copied back; if that fails it puts both, and the
+ * caller never sees the file (ioctl.c).
+ */
+struct dmashim_new_fd {
+	int fd;
+	struct file *file;
+};
+
+/**
  * struct dmashim_user - something using a device for DMA
  * @node: entry in the device's list of users
  * @revoke: stop using the device, now: called with the device's @sem
@@ -282,7 +297,8 @@ bool dmashim_iommu_translates(struct device *dev);
 bool dmashim_iommu_lazy(struct device *dev);
 
 /* buffer.c */
-int dmashim_buf_alloc(struct dmashim_ctx *ctx, struct dmashim_alloc *alloc);
+int dmashim_buf_alloc(struct dmashim_ctx *ctx, struct dmashim_alloc *alloc,
+		      struct dmashim_new_fd *nfd);
 struct dmashim_buf *dmashim_buf_create(enum dmashim_buf_origin origin,
 				       size_t size);
 void dmashim_buf_destroy(struct dmashim_buf *buf);
@@ -292,12 +308,14 @@ int dmashim_buf_copy(struct dmashim_buf *buf, u64 offset, void *to,
 bool dmashim_buf_coherent_for(struct dmashim_buf *buf, struct device *dev);
 
 /* pin.c */
-int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin);
+int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin,
+		struct dmashim_new_fd *nfd);
 void dmashim_pin_release(struct dmashim_buf *buf);
 
 /* dmabuf.c */
 struct dmashim_buf *dmashim_dmabuf_to_buf(struct dma_buf *dmabuf);
-int dmashim_dmabuf_export(struct dmashim_buf *buf, u32 fd_flags);
+int dmashim_dmabuf_export(struct dmashim_buf *buf, u32 fd_flags,
+			  struct dmashim_new_fd *nfd);
 bool dmashim_fd_flags_valid(u32 fd_flags);
 
 /* bounce.c */
@@ -354,8 +372,11 @@ extern struct workqueue_struct *dmashim_wq;
 
 /* ioctl.c */
 long dmashim_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+int dmashim_new_fd_reserve(struct dmashim_new_fd *nfd, struct file *file,
+			   u32 fd_flags);
 
 /* channel.c */
-int dmashim_chan_open(struct dmashim_ctx *ctx, struct dmashim_chan_open *req);
+int dmashim_chan_open(struct dmashim_ctx *ctx, struct dmashim_chan_open *req,
+		      struct dmashim_new_fd *nfd);
 
 #endif /* _DMASHIM_H */

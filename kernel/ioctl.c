@@ -9,6 +9,7 @@
  * copies as much of the result back as the caller has room for.
  */
 
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/minmax.h>
 #include <linux/stddef.h>
@@ -18,55 +19,32 @@
 #include "dmashim.h"
 #include "ioctl.h"
 
-static int dmashim_cmd_info(void *obj, union dmashim_ioctl_buf *buf)
-{
-	return dmashim_ctx_info(obj, &buf->info);
+/* A context command: its function, on the context, with its struct. */
+#define DMASHIM_CTX_CMD(_name, _fn)					\
+static int dmashim_cmd_##_name(void *obj, union dmashim_ioctl_buf *buf,	\
+			       struct dmashim_new_fd *nfd)		\
+{									\
+	return _fn(obj, &buf->_name);					\
 }
 
-static int dmashim_cmd_bind(void *obj, union dmashim_ioctl_buf *buf)
-{
-	return dmashim_ctx_bind(obj, &buf->bind);
+/* The same, for a command that makes a file. */
+#define DMASHIM_CTX_CMD_FD(_name, _fn)					\
+static int dmashim_cmd_##_name(void *obj, union dmashim_ioctl_buf *buf,	\
+			       struct dmashim_new_fd *nfd)		\
+{									\
+	return _fn(obj, &buf->_name, nfd);				\
 }
 
-static int dmashim_cmd_alloc(void *obj, union dmashim_ioctl_buf *buf)
-{
-	return dmashim_buf_alloc(obj, &buf->alloc);
-}
-
-static int dmashim_cmd_pin(void *obj, union dmashim_ioctl_buf *buf)
-{
-	return dmashim_pin(obj, &buf->pin);
-}
-
-static int dmashim_cmd_map(void *obj, union dmashim_ioctl_buf *buf)
-{
-	return dmashim_map(obj, &buf->map);
-}
-
-static int dmashim_cmd_unmap(void *obj, union dmashim_ioctl_buf *buf)
-{
-	return dmashim_unmap(obj, &buf->unmap);
-}
-
-static int dmashim_cmd_segments(void *obj, union dmashim_ioctl_buf *buf)
-{
-	return dmashim_segments(obj, &buf->segments);
-}
-
-static int dmashim_cmd_sync(void *obj, union dmashim_ioctl_buf *buf)
-{
-	return dmashim_sync(obj, &buf->sync);
-}
-
-static int dmashim_cmd_stats(void *obj, union dmashim_ioctl_buf *buf)
-{
-	return dmashim_ctx_stats(obj, &buf->stats);
-}
-
-static int dmashim_cmd_chan_open(void *obj, union dmashim_ioctl_buf *buf)
-{
-	return dmashim_chan_open(obj, &buf->chan_open);
-}
+DMASHIM_CTX_CMD(info, dmashim_ctx_info)
+DMASHIM_CTX_CMD(bind, dmashim_ctx_bind)
+DMASHIM_CTX_CMD_FD(alloc, dmashim_buf_alloc)
+DMASHIM_CTX_CMD_FD(pin, dmashim_pin)
+DMASHIM_CTX_CMD(map, dmashim_map)
+DMASHIM_CTX_CMD(unmap, dmashim_unmap)
+DMASHIM_CTX_CMD(segments, dmashim_segments)
+DMASHIM_CTX_CMD(sync, dmashim_sync)
+DMASHIM_CTX_CMD(stats, dmashim_ctx_stats)
+DMASHIM_CTX_CMD_FD(chan_open, dmashim_chan_open)
 
 static const struct dmashim_ioctl_op dmashim_ctx_ops[] = {
 	DMASHIM_OP(0, DMASHIM_CMD_INFO, dmashim_cmd_info, struct dmashim_info,
@@ -100,8 +78,9 @@ static const struct dmashim_ioctl_op dmashim_ctx_ops[] = {
  * @arg: user pointer to the command's struct
  *
  * Checks the size the struct carries, copies it in (bytes the kernel
- * does not know must be zero), runs the command and copies as much of
- * the result back as the caller has room for.
+ * does not know must be zero), checks it can be written back, runs the
+ * command and copies as much of the result back as the caller has room
+ * for; then installs the file the command made, if any.
  *
  * Return: 0 or a negative errno; -ENOTTY for a number not in @ops.
  */
@@ -110,6 +89,7 @@ long dmashim_ioctl_dispatch(const struct dmashim_ioctl_op *ops,
 			    void *obj, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
+	struct dmashim_new_fd nfd = { .fd = -1 };
 	const struct dmashim_ioctl_op *op;
 	union dmashim_ioctl_buf buf;
 	unsigned int nr = _IOC_NR(cmd);
@@ -128,14 +108,50 @@ long dmashim_ioctl_dispatch(const struct dmashim_ioctl_op *ops,
 	ret = copy_struct_from_user(&buf, op->size, uarg, size);
 	if (ret)
 		return ret;
+	/*
+	 * The result goes back where the struct came from: make sure it
+	 * can (writing back what was read) before anything is done.
+	 */
+	if (copy_to_user(uarg, &buf, min_t(size_t, size, op->size)))
+		return -EFAULT;
 
-	ret = op->execute(obj, &buf);
+	ret = op->execute(obj, &buf, &nfd);
 	if (ret)
 		return ret;
 
-	if (copy_to_user(uarg, &buf, min_t(size_t, size, op->size)))
+	/* A new file is installed last, once its number reached the caller. */
+	if (copy_to_user(uarg, &buf, min_t(size_t, size, op->size))) {
+		if (nfd.file) {
+			put_unused_fd(nfd.fd);
+			fput(nfd.file);
+		}
 		return -EFAULT;
+	}
+	if (nfd.file)
+		fd_install(nfd.fd, nfd.file);
 	return 0;
+}
+
+/**
+ * dmashim_new_fd_reserve() - reserve a descriptor for a file an ioctl made
+ * @nfd: the ioctl's &struct dmashim_new_fd
+ * @file: the file; on success its reference is the dispatcher's
+ * @fd_flags: O_CLOEXEC or 0
+ *
+ * Return: the descriptor, which the dispatcher installs once the caller's
+ * struct is copied back; or a negative errno, the file still the
+ * caller's.
+ */
+int dmashim_new_fd_reserve(struct dmashim_new_fd *nfd, struct file *file,
+			   u32 fd_flags)
+{
+	int fd = get_unused_fd_flags(fd_flags);
+
+	if (fd < 0)
+		return fd;
+	nfd->fd = fd;
+	nfd->file = file;
+	return fd;
 }
 
 /**

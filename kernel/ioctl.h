@@ -33,12 +33,14 @@ union dmashim_ioctl_buf {
  * struct dmashim_ioctl_op - one ioctl of a file
  * @size: the kernel's struct size
  * @min_size: size of the struct's first version
- * @execute: runs the command on the file's object
+ * @execute: runs the command on the file's object; a command that makes
+ *	a file hands it over in @nfd, for the dispatcher to install
  */
 struct dmashim_ioctl_op {
 	unsigned int size;
 	unsigned int min_size;
-	int (*execute)(void *obj, union dmashim_ioctl_buf *buf);
+	int (*execute)(void *obj, union dmashim_ioctl_buf *buf,
+		       struct dmashim_new_fd *nfd);
 };
 
 /* The entry of command @_nr in a table that starts at ioctl @_first. */

@@ -44,10 +44,12 @@ static int dmashim_pin_pages(struct dmashim_buf *buf, unsigned long start,
  * dmashim_pin() - DMASHIM_IOCTL_PIN
  * @ctx: the context
  * @pin: the request; @fd is filled in on success
+ * @nfd: receives the buffer's file, for the ioctl to install
  *
  * Return: 0 or a negative errno, as documented for &struct dmashim_pin.
  */
-int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin)
+int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin,
+		struct dmashim_new_fd *nfd)
 {
 	unsigned int gup_flags = FOLL_LONGTERM;
 	struct dmashim_buf *buf;
@@ -93,7 +95,7 @@ int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin)
 	buf->mm = current->mm;
 	mmgrab(buf->mm);
 
-	ret = dmashim_dmabuf_export(buf, pin->fd_flags);
+	ret = dmashim_dmabuf_export(buf, pin->fd_flags, nfd);
 	if (ret < 0)
 		return ret;
 	pin->fd = ret;

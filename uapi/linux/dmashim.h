@@ -11,7 +11,9 @@
  *
  * Errors common to every ioctl:
  *
- * - %EFAULT: the argument pointer is not readable or writable;
+ * - %EFAULT: the argument pointer is not readable or writable (checked
+ *   before the command runs: nothing was done; a file descriptor the
+ *   command would return is never left open);
  * - %EINVAL: @size is smaller than the first version of the struct or
  *   larger than a page, @flags has a bit this kernel does not know, or a
  *   reserved field is not zero;
