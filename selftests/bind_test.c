@@ -6,6 +6,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
 #include <stdint.h>
@@ -208,15 +209,78 @@ TEST_F(ctx, bind_twice)
 	EXPECT_EQ(-EBUSY, ctx_bind(self->fd, edu_bind_name(), 28, 0));
 }
 
-/* Claiming a device is an administrator's act. */
+/*
+ * Claiming a device is an administrator's act, and the privilege is the
+ * context opener's: a context opened with CAP_SYS_ADMIN claims after the
+ * capability is dropped, one opened without it does not.
+ */
 TEST_F(ctx, bind_claim_needs_cap_sys_admin)
 {
+	int fd;
+
 	REQUIRE_FREE_EDU();
 	ASSERT_EQ(0, drop_cap(CAP_SYS_ADMIN));
-	EXPECT_EQ(-EPERM, ctx_bind(self->fd, edu_bind_name(), 28, 0));
+	fd = ctx_open();
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EPERM, ctx_bind(fd, edu_bind_name(), 28, 0));
 	EXPECT_STREQ("", pci_driver_of(edu_addr()));
-	/* Binding needs no capability when nothing is claimed. */
-	EXPECT_EQ(0, ctx_bind(self->fd, "default", 0, 0));
+	/* The default device needs no capability. */
+	EXPECT_EQ(0, ctx_bind(fd, "default", 0, 0));
+	close(fd);
+	EXPECT_EQ(0, ctx_bind(self->fd, edu_bind_name(), 28, 0));
+	EXPECT_STREQ("dmashim", pci_driver_of(edu_addr()));
+}
+
+/* Bind a new context to @name: 0 or -errno. */
+static int bind_new_ctx(const char *name, unsigned int bits)
+{
+	int fd = ctx_open(), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = ctx_bind(fd, name, bits, 0);
+	close(fd);
+	return ret;
+}
+
+/* PCI command register of @addr, from its config space; or -errno. */
+static int pci_command(const char *addr)
+{
+	char path[PATH_MAX];
+	unsigned char cfg[6];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", addr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, cfg, sizeof(cfg), 0);
+	close(fd);
+	return n == sizeof(cfg) ? cfg[4] | cfg[5] << 8 : -EIO;
+}
+
+/*
+ * The system's own devices are nobody's to use through dmashim, not even
+ * root's: q35's host bridge and LPC bridge are refused, left without a
+ * driver and with bus mastering as it was.
+ */
+TEST_F(ctx, bind_system_devices)
+{
+	static const char *const addrs[] = { "0000:00:00.0", "0000:00:1f.0" };
+	char name[64], driver[64];
+	unsigned int i;
+	int cmd;
+
+	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
+		cmd = pci_command(addrs[i]);
+		ASSERT_LE(0, cmd) TH_LOG("%s: %s", addrs[i], strerror(-cmd));
+		snprintf(driver, sizeof(driver), "%s",
+			 pci_driver_of(addrs[i]));
+		snprintf(name, sizeof(name), "pci:%s", addrs[i]);
+		EXPECT_EQ(-EOPNOTSUPP, bind_new_ctx(name, 32)) TH_LOG("%s", name);
+		EXPECT_STREQ(driver, pci_driver_of(addrs[i]));
+		EXPECT_EQ(cmd, pci_command(addrs[i])) TH_LOG("%s", name);
+	}
 }
 
 /* A device whose driver_override names another driver is left alone. */

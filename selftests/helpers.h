@@ -241,6 +241,23 @@ int drop_cap(unsigned int cap);
 /* Whether capability @cap is in the effective set. */
 bool have_cap(unsigned int cap);
 
+/*
+ * The unprivileged user of the tests: uid and gid 65534, in the group
+ * NODE_GID that /dev/dmashim is given, as the udev rule of
+ * Documentation/security.rst gives it group "dmashim".
+ */
+#define NOBODY 65534
+#define NODE_GID 4242
+
+/* Give /dev/dmashim to group NODE_GID, mode 0660; 0 or -errno. */
+int open_node_to_group(void);
+
+/*
+ * Run @fn(@arg) in a child process as the unprivileged user, no
+ * capabilities; its result (0 or -errno), or -errno if it could not run.
+ */
+int as_nobody(int (*fn)(void *arg), void *arg);
+
 /* Pass @fd over Unix socket @sock (SCM_RIGHTS); 0 or -errno. */
 int send_fd(int sock, int fd);
 

@@ -3,12 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -137,4 +140,47 @@ int recv_fd(int sock)
 		return -EPROTO;
 	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
 	return fd;
+}
+
+int open_node_to_group(void)
+{
+	if (chown(DMASHIM_DEV_PATH, 0, NODE_GID) ||
+	    chmod(DMASHIM_DEV_PATH, 0660))
+		return -errno;
+	return 0;
+}
+
+int as_nobody(int (*fn)(void *arg), void *arg)
+{
+	gid_t group = NODE_GID;
+	int pipefd[2], ret = -EPIPE, status;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return ret;
+	}
+	if (!pid) {
+		close(pipefd[0]);
+		/* Every uid non-zero: the capabilities go too. */
+		if (setgroups(1, &group) || setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			ret = -errno;
+		else
+			ret = fn(arg);
+		if (write(pipefd[1], &ret, sizeof(ret)) != sizeof(ret))
+			_exit(1);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &ret, sizeof(ret)) != sizeof(ret))
+		ret = -EPIPE;
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	return ret;
 }

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The permission model of Documentation/security.rst, rule by rule, as
+ * root and as an unprivileged user who may open /dev/dmashim (uid and
+ * gid 65534, in the node's group, as a udev rule would give it):
+ *
+ * - anyone who can open the node uses the default device;
+ * - binding to any other device takes CAP_SYS_ADMIN or the device's
+ *   delegation by name (the "delegate" parameter), claiming included;
+ * - privilege is the context opener's, not the caller's;
+ * - channels of "safe" providers (bounding their slave addresses) are
+ *   everyone's; any other takes CAP_SYS_ADMIN or delegation, and raw
+ *   slave addresses on it take CAP_SYS_RAWIO.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "helpers.h"
+
+#define PARAM_DELEGATE "/sys/module/dmashim/parameters/delegate"
+#define PARAM_SAFE "/sys/module/dmashim/parameters/safe_providers"
+
+FIXTURE(sec) {
+	struct stat node;
+	char safe[256];
+};
+
+FIXTURE_SETUP(sec)
+{
+	FILE *f;
+
+	ASSERT_EQ(0, stat(DMASHIM_DEV_PATH, &self->node));
+	ASSERT_EQ(0, open_node_to_group());
+	f = fopen(PARAM_SAFE, "re");
+	ASSERT_NE(NULL, f) TH_LOG("no %s: %s", PARAM_SAFE, strerror(errno));
+	ASSERT_NE(NULL, fgets(self->safe, sizeof(self->safe), f));
+	fclose(f);
+}
+
+FIXTURE_TEARDOWN(sec)
+{
+	sysfs_write(PARAM_DELEGATE, "");
+	sysfs_write(PARAM_SAFE, self->safe);
+	chown(DMASHIM_DEV_PATH, self->node.st_uid, self->node.st_gid);
+	chmod(DMASHIM_DEV_PATH, self->node.st_mode & 07777);
+}
+
+/* Bind a new context to @name with @bits: 0 or -errno. */
+static int bind_new(const char *name, unsigned int bits)
+{
+	int fd = ctx_open(), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = ctx_bind(fd, name, bits, 0);
+	close(fd);
+	return ret;
+}
+
+static int user_binds(void *arg)
+{
+	return bind_new(arg, 0);
+}
+
+/* Allocate, map, sync and unmap on the default device. */
+static int user_uses_default(void *arg)
+{
+	struct buffer b;
+	struct mapping m;
+	int fd = ctx_open(), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = buffer_get(fd, DMASHIM_BUF_PAGES, 65536, &b);
+	if (ret)
+		goto out;
+	ret = map_buf(fd, b.fd, DMASHIM_DIR_BIDIRECTIONAL, 0, &m);
+	if (!ret) {
+		ret = ctx_sync(fd, m.handle, DMASHIM_SYNC_FOR_CPU, 0, 65536,
+			       DMASHIM_DIR_BIDIRECTIONAL);
+		ret = ctx_unmap(fd, m.handle) ?: ret;
+		mapping_free(&m);
+	}
+	buffer_put(&b);
+out:
+	close(fd);
+	return ret;
+}
+
+TEST_F(sec, default_device_for_everyone)
+{
+	EXPECT_EQ(0, user_uses_default(NULL));
+	EXPECT_EQ(0, as_nobody(user_uses_default, NULL));
+	EXPECT_EQ(0, as_nobody(user_binds, "default"));
+}
+
+/*
+ * Without privilege, no device but the default one: not a device another
+ * driver owns (edu under dmashim_edu, the serial port, the keyboard
+ * controller), not one to claim.
+ */
+TEST_F(sec, bind_needs_privilege)
+{
+	static const char *const platform[] = {
+		"platform:serial8250", "platform:i8042",
+	};
+	char dev[64], name[DMASHIM_CHAN_NAME_LEN], bind[80];
+	unsigned int i;
+
+	REQUIRE_CHANNEL(EDU_DMA_DRIVER, name);
+	ASSERT_EQ(0, chan_sysfs_device(name, dev, sizeof(dev)));
+	snprintf(bind, sizeof(bind), "pci:%s", dev);
+	EXPECT_EQ(-EPERM, as_nobody(user_binds, bind));
+	EXPECT_EQ(0, bind_new(bind, 0));
+	for (i = 0; i < ARRAY_SIZE(platform); i++) {
+		EXPECT_EQ(-EPERM, as_nobody(user_binds, (void *)platform[i]))
+			TH_LOG("%s", platform[i]);
+	}
+	REQUIRE_FREE_EDU();
+	EXPECT_EQ(-EPERM, as_nobody(user_binds, (void *)edu_bind_name()));
+	EXPECT_STREQ("", pci_driver_of(edu_addr()));
+}
+
+static int user_claims_edu(void *arg)
+{
+	struct buffer b;
+	struct mapping m;
+	int fd = ctx_open(), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = ctx_bind(fd, edu_bind_name(), EDU_DMA_BITS, 0);
+	if (!ret)
+		ret = strcmp(pci_driver_of(edu_addr()), "dmashim") ? -ESRCH : 0;
+	if (!ret)
+		ret = buffer_get(fd, DMASHIM_BUF_PAGES, 16384, &b);
+	if (!ret) {
+		ret = map_buf(fd, b.fd, DMASHIM_DIR_TO_DEVICE, 0, &m);
+		if (!ret) {
+			ctx_unmap(fd, m.handle);
+			mapping_free(&m);
+		}
+		buffer_put(&b);
+	}
+	close(fd);
+	return ret;
+}
+
+/* An administrator delegates a device by name; and takes it back. */
+TEST_F(sec, delegated_device)
+{
+	char list[160];
+
+	REQUIRE_FREE_EDU();
+	snprintf(list, sizeof(list), "platform:nothing,%s", edu_bind_name());
+	ASSERT_EQ(0, sysfs_write(PARAM_DELEGATE, list));
+	EXPECT_EQ(0, as_nobody(user_claims_edu, NULL));
+	/* Released with the user's last context. */
+	EXPECT_STREQ("", pci_driver_of(edu_addr()));
+	ASSERT_EQ(0, sysfs_write(PARAM_DELEGATE, "platform:nothing"));
+	EXPECT_EQ(-EPERM, as_nobody(user_claims_edu, NULL));
+}
+
+/*
+ * Privilege is the opener's: a context root opened works for the
+ * unprivileged process it is handed to, and one an unprivileged user
+ * opened does not gain root's privilege when root uses it.
+ */
+static int user_binds_fd(void *arg)
+{
+	return ctx_bind(*(int *)arg, edu_bind_name(), EDU_DMA_BITS, 0);
+}
+
+static int user_opens_for_root(void *arg)
+{
+	int fd = ctx_open(), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = send_fd(*(int *)arg, fd);
+	close(fd);
+	return ret;
+}
+
+TEST_F(sec, opener_credentials)
+{
+	int fd, sv[2];
+
+	REQUIRE_FREE_EDU();
+	fd = ctx_open();
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, as_nobody(user_binds_fd, &fd));
+	close(fd);
+	EXPECT_STREQ("", pci_driver_of(edu_addr()));
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	ASSERT_EQ(0, as_nobody(user_opens_for_root, &sv[1]));
+	fd = recv_fd(sv[0]);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EPERM, ctx_bind(fd, edu_bind_name(), EDU_DMA_BITS, 0));
+	EXPECT_STREQ("", pci_driver_of(edu_addr()));
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+struct chan_try {
+	const char *name;	/* channel to open, "" for any memcpy one */
+	bool config;		/* then give it window addresses */
+	const char *avoid;	/* -EXDEV if the channel's device is this */
+};
+
+static int user_opens_chan(void *arg)
+{
+	struct chan_try *t = arg;
+	struct dmashim_chan_info info;
+	int fd = ctx_open(), ch, ret;
+
+	if (fd < 0)
+		return fd;
+	ch = chan_open(fd, t->name, t->name[0] ? 0 : DMASHIM_CAP_MEMCPY,
+		       O_CLOEXEC);
+	ret = ch < 0 ? ch : 0;
+	if (!ret)
+		ret = chan_info(ch, &info);
+	if (!ret && t->avoid && !strcmp(t->avoid, info.device))
+		ret = -EXDEV;
+	if (!ret && t->config)
+		ret = chan_config(ch, DMA_WINDOW, DMA_WINDOW);
+	if (ch >= 0)
+		close(ch);
+	close(fd);
+	return ret;
+}
+
+/*
+ * dmashim's providers bound their windows: their channels are everyone's.
+ * A provider that is not "safe" (cpudma, made so here) keeps its channels
+ * for CAP_SYS_ADMIN or their delegation, and raw slave addresses on them
+ * for CAP_SYS_RAWIO.
+ */
+TEST_F(sec, channels)
+{
+	char cpu[DMASHIM_CHAN_NAME_LEN], edu[DMASHIM_CHAN_NAME_LEN];
+	char cpu_dev[64], list[64];
+	struct chan_try t = { .config = true };
+	unsigned int i;
+
+	REQUIRE_CHANNEL(CPU_DMA_DRIVER, cpu);
+	REQUIRE_CHANNEL(EDU_DMA_DRIVER, edu);
+	ASSERT_EQ(0, chan_sysfs_device(cpu, cpu_dev, sizeof(cpu_dev)));
+	t.name = cpu;
+	EXPECT_EQ(0, as_nobody(user_opens_chan, &t));
+	t.name = edu;
+	EXPECT_EQ(0, as_nobody(user_opens_chan, &t));
+
+	ASSERT_EQ(0, sysfs_write(PARAM_SAFE, EDU_DMA_DRIVER));
+	t.name = cpu;
+	EXPECT_EQ(-EPERM, as_nobody(user_opens_chan, &t));
+	EXPECT_EQ(0, user_opens_chan(&t));
+	/* Any channel: never one of cpudma's. */
+	t.name = "";
+	t.config = false;
+	t.avoid = cpu_dev;
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(0, as_nobody(user_opens_chan, &t));
+	t.avoid = NULL;
+
+	snprintf(list, sizeof(list), "chan:%s", cpu);
+	ASSERT_EQ(0, sysfs_write(PARAM_DELEGATE, list));
+	t.name = cpu;
+	EXPECT_EQ(0, as_nobody(user_opens_chan, &t));
+	t.config = true;
+	EXPECT_EQ(-EPERM, as_nobody(user_opens_chan, &t));
+	EXPECT_EQ(0, user_opens_chan(&t));
+}
+
+/* Slave transfer @len bytes between @b and channel @ch's window. */
+static int window_xfer(int ch, struct buffer *b, __u32 dir, size_t len)
+{
+	struct dmashim_xfer x = xfer_slave(dir, b->fd, 0, len);
+	struct dmashim_record rec;
+	int ret;
+
+	ret = chan_submit(ch, &x, 1, NULL);
+	if (!ret)
+		ret = chan_wait_final(ch, x.cookie, &rec);
+	if (!ret && rec.status != DMASHIM_XFER_COMPLETE)
+		ret = -EIO;
+	return ret;
+}
+
+/* Read channel @arg's window: -EACCES if anything in it is not zero. */
+static int user_reads_window(void *arg)
+{
+	int fd = ctx_open(), ch, ret;
+	struct buffer b;
+	size_t i;
+
+	if (fd < 0)
+		return fd;
+	ch = chan_open(fd, arg, 0, O_CLOEXEC);
+	ret = ch < 0 ? ch : chan_config(ch, DMA_WINDOW, DMA_WINDOW);
+	if (!ret)
+		ret = buffer_get(fd, DMASHIM_BUF_PAGES, CPU_WINDOW_LEN, &b);
+	if (!ret) {
+		memset(b.cpu, 0xa5, CPU_WINDOW_LEN);
+		ret = window_xfer(ch, &b, DMASHIM_XFER_FROM_DEVICE,
+				  CPU_WINDOW_LEN);
+		for (i = 0; !ret && i < CPU_WINDOW_LEN; i++)
+			if (b.cpu[i])
+				ret = -EACCES;
+		buffer_put(&b);
+	}
+	if (ch >= 0)
+		close(ch);
+	close(fd);
+	return ret;
+}
+
+/*
+ * A channel handed to a new owner holds nothing of the last one's: root
+ * leaves a pattern in a cpudma channel's window, the next user reads
+ * zeros.
+ */
+TEST_F(sec, window_cleared_for_next_owner)
+{
+	char name[DMASHIM_CHAN_NAME_LEN];
+	struct buffer b;
+	int fd, ch;
+
+	REQUIRE_CHANNEL(CPU_DMA_DRIVER, name);
+	fd = ctx_open();
+	ASSERT_LE(0, fd);
+	ch = chan_open(fd, name, 0, O_CLOEXEC);
+	ASSERT_LE(0, ch);
+	ASSERT_EQ(0, chan_config(ch, DMA_WINDOW, DMA_WINDOW));
+	ASSERT_EQ(0, buffer_get(fd, DMASHIM_BUF_PAGES, CPU_WINDOW_LEN, &b));
+	pattern_fill(b.cpu, CPU_WINDOW_LEN, 0, 11);
+	ASSERT_EQ(0, window_xfer(ch, &b, DMASHIM_XFER_TO_DEVICE,
+				 CPU_WINDOW_LEN));
+	buffer_put(&b);
+	close(ch);
+	close(fd);
+	EXPECT_EQ(0, as_nobody(user_reads_window, name))
+		TH_LOG("the window still held the last owner's bytes");
+}
+
+TEST_HARNESS_MAIN
