@@ -19,6 +19,7 @@
  */
 
 #include <linux/anon_inodes.h>
+#include <linux/capability.h>
 #include <linux/dmaengine.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
@@ -289,6 +290,12 @@ static int dmashim_chan_do_config(struct dmashim_chan *ch, void *arg)
 		return -EINVAL;
 	if (dmashim_chan_state(ch) != DMASHIM_CHAN_CONFIGURED)
 		return -EBUSY;
+	/* Anywhere on the bus, unless the provider bounds them itself. */
+	if (cfg.src_addr || cfg.dst_addr) {
+		ret = dmashim_may_address(ch->chan, ch->rawio);
+		if (ret)
+			return ret;
+	}
 	ret = dmaengine_slave_config(ch->chan, &cfg);
 	if (ret)
 		return ret;
@@ -566,9 +573,28 @@ static struct dmashim_chan *dmashim_chan_alloc(void)
 	return ch;
 }
 
-static bool dmashim_chan_filter(struct dma_chan *chan, void *name)
+/**
+ * struct dmashim_chan_want - what a channel request looks for
+ * @name: the channel's name, or "" for any
+ * @opener: the context's file: only channels its opener may use match
+ * @refused: a free channel of that name was there, not for the opener
+ */
+struct dmashim_chan_want {
+	const char *name;
+	const struct file *opener;
+	bool refused;
+};
+
+static bool dmashim_chan_filter(struct dma_chan *chan, void *param)
 {
-	return !strcmp(dma_chan_name(chan), name);
+	struct dmashim_chan_want *want = param;
+
+	if (want->name[0] && strcmp(dma_chan_name(chan), want->name))
+		return false;
+	if (dmashim_may_use_chan(want->opener, chan))
+		return true;
+	want->refused = want->name[0];
+	return false;
 }
 
 /* What the channel's device can do, as &enum dmashim_chan_caps. */
@@ -581,8 +607,15 @@ static u32 dmashim_chan_caps(struct dma_chan *chan)
 	       (dma_has_cap(DMA_CYCLIC, dd->cap_mask) ? DMASHIM_CAP_CYCLIC : 0);
 }
 
-static struct dma_chan *dmashim_chan_request(struct dmashim_chan_open *req)
+/*
+ * A free channel with the capabilities asked for, by name or the first
+ * one, among those the opener may use; -ENODEV if none, -EPERM if the
+ * channel named is one the opener may not use.
+ */
+static struct dma_chan *dmashim_chan_request(struct dmashim_ctx *ctx,
+					     struct dmashim_chan_open *req)
 {
+	struct dmashim_chan_want want = { req->name, ctx->file, false };
 	struct dma_chan *chan;
 	dma_cap_mask_t mask;
 
@@ -593,11 +626,10 @@ static struct dma_chan *dmashim_chan_request(struct dmashim_chan_open *req)
 		dma_cap_set(DMA_SLAVE, mask);
 	if (req->caps & DMASHIM_CAP_CYCLIC)
 		dma_cap_set(DMA_CYCLIC, mask);
-	if (req->name[0])
-		return dma_request_channel(mask, dmashim_chan_filter,
-					   req->name);
-	chan = dma_request_chan_by_mask(&mask);
-	return IS_ERR(chan) ? NULL : chan;
+	chan = dma_request_channel(mask, dmashim_chan_filter, &want);
+	if (chan)
+		return chan;
+	return ERR_PTR(want.refused ? -EPERM : -ENODEV);
 }
 
 /**
@@ -630,11 +662,12 @@ int dmashim_chan_open(struct dmashim_ctx *ctx, struct dmashim_chan_open *req,
 	ch = dmashim_chan_alloc();
 	if (!ch)
 		return -ENOMEM;
-	chan = dmashim_chan_request(req);
-	if (!chan) {
-		ret = -ENODEV;
+	chan = dmashim_chan_request(ctx, req);
+	if (IS_ERR(chan)) {
+		ret = PTR_ERR(chan);
 		goto err_free;
 	}
+	ch->rawio = dmashim_opener_capable(ctx->file, CAP_SYS_RAWIO);
 	ch->chan = chan;
 	ch->caps = dmashim_chan_caps(chan);
 	strscpy(ch->name, dma_chan_name(chan), sizeof(ch->name));

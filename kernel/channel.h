@@ -166,6 +166,8 @@ struct dmashim_req {
  * @caps: what the channel does (&enum dmashim_chan_caps)
  * @slave_caps: what dma_get_slave_caps() said
  * @name: the channel's name
+ * @rawio: the opener of the context it was opened through had
+ *	%CAP_SYS_RAWIO (raw slave addresses, policy.c)
  * @lock: protects what the completion path touches: the request lists,
  *	@descs_used, @paused, @dead, the reports
  * @paused: the channel is paused
@@ -209,6 +211,7 @@ struct dmashim_chan {
 	u32 caps;
 	struct dma_slave_caps slave_caps;
 	char name[DMASHIM_CHAN_NAME_LEN];
+	bool rawio;
 
 	spinlock_t lock;	/* see above */
 	bool paused;

@@ -11,10 +11,11 @@
 
 /**
  * dmashim_ctx_create() - create a context bound to the default device
+ * @file: the context's file, which outlives it
  *
  * Return: the context, or NULL if out of memory.
  */
-struct dmashim_ctx *dmashim_ctx_create(void)
+struct dmashim_ctx *dmashim_ctx_create(const struct file *file)
 {
 	struct dmashim_ctx *ctx;
 
@@ -22,6 +23,7 @@ struct dmashim_ctx *dmashim_ctx_create(void)
 	if (!ctx)
 		return NULL;
 	mutex_init(&ctx->lock);
+	ctx->file = file;
 	xa_init_flags(&ctx->mappings, XA_FLAGS_ALLOC);
 	ctx->dd = dmashim_dev_default();
 	return ctx;
@@ -50,6 +52,7 @@ void dmashim_ctx_destroy(struct dmashim_ctx *ctx)
 int dmashim_ctx_bind(struct dmashim_ctx *ctx, struct dmashim_bind *bind)
 {
 	struct dmashim_dev *dd, *old;
+	int ret;
 
 	if (bind->flags & ~DMASHIM_BIND_NO_CLAIM)
 		return -EINVAL;
@@ -57,6 +60,9 @@ int dmashim_ctx_bind(struct dmashim_ctx *ctx, struct dmashim_bind *bind)
 		return -EINVAL;
 	if (!memchr(bind->device, '\0', sizeof(bind->device)))
 		return -EINVAL;
+	ret = dmashim_may_bind(ctx->file, bind->device);
+	if (ret)
+		return ret;
 
 	mutex_lock(&ctx->lock);
 	/* Bound once, and before mapping anything for the default device. */

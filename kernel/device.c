@@ -21,7 +21,6 @@
  *   dmashim_dev.sem     read by users of the device, written by revoke.
  */
 
-#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
 #include <linux/pci.h>
@@ -223,6 +222,9 @@ static struct dmashim_dev *dmashim_dev_create(struct device *dev,
 	struct dmashim_dev *dd;
 	int ret;
 
+	/* Not a bridge or system device, claimed or driven by another. */
+	if (dmashim_is_system_device(dev))
+		return ERR_PTR(-EOPNOTSUPP);
 	dd = dmashim_dev_alloc(dev);
 	if (!dd)
 		return ERR_PTR(-ENOMEM);
@@ -231,10 +233,9 @@ static struct dmashim_dev *dmashim_dev_create(struct device *dev,
 	device_lock(dev);
 	if (!dev->driver) {
 		device_unlock(dev);
+		/* Whoever binds was allowed to use it (policy.c). */
 		if (flags & DMASHIM_BIND_NO_CLAIM)
 			ret = -ENXIO;
-		else if (!capable(CAP_SYS_ADMIN))
-			ret = -EPERM;
 		else
 			ret = dmashim_claim(dev);
 		if (ret)

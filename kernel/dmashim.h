@@ -18,7 +18,9 @@
 #include "compat.h"
 
 struct dentry;
+struct file;
 struct dma_buf;
+struct dma_chan;
 struct dma_buf_attachment;
 struct dmashim_alloc;
 struct dmashim_bind;
@@ -101,6 +103,8 @@ struct dmashim_dev {
 
 /**
  * struct dmashim_ctx - an open file of /dev/dmashim
+ * @file: the context's file, whose opener's credentials every permission
+ *	is checked against (policy.c)
  * @dd: the device the context maps for (the default device until bound)
  * @bound: the context was bound to a named device (it binds only once)
  * @mappings: the context's &struct dmashim_mapping entries, by handle
@@ -108,6 +112,7 @@ struct dmashim_dev {
 struct dmashim_ctx {
 	/** @lock: serialises binding and the mapping ioctls */
 	struct mutex lock;
+	const struct file *file;
 	struct dmashim_dev *dd;
 	bool bound;
 	struct xarray mappings;
@@ -276,6 +281,7 @@ void dmashim_dev_read_unlock(struct dmashim_dev *dd);
 int dmashim_claim_init(void);
 void dmashim_claim_exit(void);
 bool dmashim_is_our_driver(struct device *dev);
+bool dmashim_is_system_device(struct device *dev);
 int dmashim_claim(struct device *dev);
 void dmashim_unclaim(struct device *dev);
 
@@ -284,8 +290,14 @@ int dmashim_default_init(unsigned int dma_bits);
 void dmashim_default_exit(void);
 struct device *dmashim_default_device(void);
 
+/* policy.c */
+bool dmashim_opener_capable(const struct file *opener, int cap);
+int dmashim_may_bind(const struct file *opener, const char *name);
+bool dmashim_may_use_chan(const struct file *opener, struct dma_chan *chan);
+int dmashim_may_address(struct dma_chan *chan, bool rawio);
+
 /* context.c */
-struct dmashim_ctx *dmashim_ctx_create(void);
+struct dmashim_ctx *dmashim_ctx_create(const struct file *file);
 void dmashim_ctx_destroy(struct dmashim_ctx *ctx);
 int dmashim_ctx_bind(struct dmashim_ctx *ctx, struct dmashim_bind *bind);
 int dmashim_ctx_info(struct dmashim_ctx *ctx, struct dmashim_info *info);

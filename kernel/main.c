@@ -27,7 +27,7 @@ static int dmashim_open(struct inode *inode, struct file *file)
 {
 	struct dmashim_ctx *ctx;
 
-	ctx = dmashim_ctx_create();
+	ctx = dmashim_ctx_create(file);
 	if (!ctx)
 		return -ENOMEM;
 	file->private_data = ctx;

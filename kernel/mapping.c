@@ -24,6 +24,7 @@
  * can name mappings; each context keeps its own in an xarray.
  */
 
+#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-direct.h>
@@ -466,17 +467,20 @@ static struct dmashim_mapping *dmashim_mapping_try(struct dmashim_dev *dd,
 }
 
 /* Physical bus addresses are for CAP_SYS_RAWIO only; IOVAs for all. */
-static bool dmashim_addrs_hidden(struct dmashim_mapping *map)
+static bool dmashim_addrs_hidden(struct dmashim_ctx *ctx,
+				 struct dmashim_mapping *map)
 {
-	return !map->dd->translated && !capable(CAP_SYS_RAWIO);
+	return !map->dd->translated &&
+	       !dmashim_opener_capable(ctx->file, CAP_SYS_RAWIO);
 }
 
-static int dmashim_copy_segments(struct dmashim_mapping *map, u64 uptr,
+static int dmashim_copy_segments(struct dmashim_ctx *ctx,
+				 struct dmashim_mapping *map, u64 uptr,
 				 unsigned int first, unsigned int count)
 {
 	struct dmashim_segment __user *out = u64_to_user_ptr(uptr);
 	struct dmashim_segment seg;
-	bool hidden = dmashim_addrs_hidden(map);
+	bool hidden = dmashim_addrs_hidden(ctx, map);
 	unsigned int i;
 
 	for (i = 0; i < count; i++) {
@@ -527,7 +531,7 @@ int dmashim_map(struct dmashim_ctx *ctx, struct dmashim_map *req)
 	ret = xa_insert(&ctx->mappings, map->id, map, GFP_KERNEL);
 	if (ret)
 		goto err_free;
-	ret = dmashim_copy_segments(map, req->segments, 0,
+	ret = dmashim_copy_segments(ctx, map, req->segments, 0,
 				    req->segments ?
 				    min(req->nr_segments, map->nr_segs) : 0);
 	if (ret)
@@ -536,7 +540,7 @@ int dmashim_map(struct dmashim_ctx *ctx, struct dmashim_map *req)
 
 	req->nr_segments = map->nr_segs;
 	req->mapped_flags = map->mapped_flags;
-	if (dmashim_addrs_hidden(map))
+	if (dmashim_addrs_hidden(ctx, map))
 		req->mapped_flags |= DMASHIM_MAPPED_ADDRS_HIDDEN;
 	req->handle = map->id;
 	req->length = map->length;
@@ -636,7 +640,7 @@ int dmashim_segments(struct dmashim_ctx *ctx, struct dmashim_segments *req)
 	} else {
 		req->count = min(req->count, map->nr_segs - req->first);
 		req->nr_segments = map->nr_segs;
-		ret = dmashim_copy_segments(map, req->segments, req->first,
+		ret = dmashim_copy_segments(ctx, map, req->segments, req->first,
 					    req->count);
 	}
 	dmashim_dev_read_unlock(map->dd);
