@@ -32,14 +32,32 @@ static struct platform_driver dmashim_platform_driver = {
 };
 
 #if IS_ENABLED(CONFIG_PCI)
+/*
+ * Devices that are the system's, not a driver's to hand out: bridges of
+ * every kind (host, ISA/LPC, PCI-to-PCI; whatever their header type: a
+ * host bridge's is a normal one), system peripherals (interrupt, DMA and
+ * timer controllers, IOMMUs) and processors.
+ */
+static bool dmashim_pci_is_system(struct pci_dev *pdev)
+{
+	switch (pdev->class >> 16) {
+	case PCI_BASE_CLASS_BRIDGE:
+	case PCI_BASE_CLASS_SYSTEM:
+	case PCI_BASE_CLASS_PROCESSOR:
+		return true;
+	default:
+		return pdev->hdr_type != PCI_HEADER_TYPE_NORMAL;
+	}
+}
+
 static int dmashim_pci_probe(struct pci_dev *pdev,
 			     const struct pci_device_id *id)
 {
 	int ret;
 
 	/* As vfio-pci: endpoints only, bridges keep their own drivers. */
-	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL)
-		return -EINVAL;
+	if (dmashim_pci_is_system(pdev))
+		return -EOPNOTSUPP;
 
 	ret = pcim_enable_device(pdev);
 	if (ret)
@@ -71,7 +89,17 @@ static bool dmashim_pci_is_ours(struct device *dev)
 {
 	return dev->driver == &dmashim_pci_driver.driver;
 }
+
+static bool dmashim_pci_is_system_dev(struct device *dev)
+{
+	return dev_is_pci(dev) && dmashim_pci_is_system(to_pci_dev(dev));
+}
 #else
+static bool dmashim_pci_is_system_dev(struct device *dev)
+{
+	return false;
+}
+
 static int dmashim_pci_register(void)
 {
 	return 0;
@@ -100,6 +128,18 @@ static struct device_driver *dmashim_driver_for(struct device *dev)
 }
 
 /**
+ * dmashim_is_system_device() - whether a device is one dmashim never uses
+ * @dev: a device
+ *
+ * Return: true for a PCI bridge, system peripheral or processor: nobody
+ * binds to one through dmashim, nor claims it.
+ */
+bool dmashim_is_system_device(struct device *dev)
+{
+	return dmashim_pci_is_system_dev(dev);
+}
+
+/**
  * dmashim_is_our_driver() - tell whether dmashim drives a device
  * @dev: the device
  *
@@ -121,9 +161,10 @@ bool dmashim_is_our_driver(struct device *dev)
  * administrator and is left alone.  Must not be called with @dev's lock
  * held.
  *
- * Return: 0 on success; -EINVAL for a device on another bus or a PCI
- * bridge; -EBUSY if the device has a driver or is reserved for another
- * one; another negative errno if the probe fails.
+ * Return: 0 on success; -EINVAL for a device on another bus;
+ * -EOPNOTSUPP for a system device (dmashim_is_system_device()); -EBUSY
+ * if the device has a driver or is reserved for another one; another
+ * negative errno if the probe fails.
  */
 int dmashim_claim(struct device *dev)
 {
@@ -132,6 +173,8 @@ int dmashim_claim(struct device *dev)
 
 	if (!drv)
 		return -EINVAL;
+	if (dmashim_is_system_device(dev))
+		return -EOPNOTSUPP;
 	if (dmashim_override_is_other(dev, drv))
 		return -EBUSY;
 
