@@ -61,6 +61,7 @@ MODULE_PARM_DESC(dma_bits, "DMA mask width of the device, 24..64 (default 64)");
  * @worker: the thread that moves its steps
  * @work: a step to move
  * @window: the memory standing for a device's buffer
+ * @window_len: its bytes
  * @dev: the DMA device
  */
 struct cpudma_lane {
@@ -68,6 +69,7 @@ struct cpudma_lane {
 	struct kthread_worker *worker;
 	struct kthread_work work;
 	void *window;
+	u32 window_len;
 	struct device *dev;
 };
 
@@ -155,6 +157,21 @@ static void cpudma_work(struct kthread_work *work)
 	vdma_step_done(&cl->lane, ok);
 }
 
+/*
+ * The channel changes hands: what its last owner left in the window goes,
+ * so that a new owner (another user, maybe) never reads it.  The last
+ * owner's transfers were terminated and synchronised when it let go.
+ */
+static int cpudma_alloc_chan_resources(struct dma_chan *chan)
+{
+	struct vdma_chan *c = container_of(chan, struct vdma_chan, vc.chan);
+	struct cpudma_lane *cl = container_of(c->lane, struct cpudma_lane,
+					      lane);
+
+	memset(cl->window, 0, cl->window_len);
+	return 0;
+}
+
 static void cpudma_start(struct vdma_lane *lane, const struct vdma_step *step)
 {
 	struct cpudma_lane *cl = container_of(lane, struct cpudma_lane, lane);
@@ -240,6 +257,7 @@ static int cpudma_probe(struct platform_device *pdev)
 	ret = vdma_init(&cd->vdma, dev, channels, descs);
 	if (ret)
 		return ret;
+	cd->vdma.ddev.device_alloc_chan_resources = cpudma_alloc_chan_resources;
 
 	for (i = 0; i < channels; i++) {
 		cl = &cd->lanes[i];
@@ -247,6 +265,7 @@ static int cpudma_probe(struct platform_device *pdev)
 		cl->window = devm_kzalloc(dev, window_len, GFP_KERNEL);
 		if (!cl->window)
 			return -ENOMEM;
+		cl->window_len = window_len;
 		cl->worker = kthread_create_worker(0, "dmashim-cpudma/%u", i);
 		if (IS_ERR(cl->worker))
 			return PTR_ERR(cl->worker);
