@@ -71,7 +71,10 @@ static void check_pinned(struct __test_metadata *_metadata, int ctx,
 	ASSERT_NE(NULL, view);
 	fd = buf_pin(ctx, addr, len, flags);
 	ASSERT_LE(0, fd) TH_LOG("pin %p + %zu: %s", addr, len, strerror(-fd));
-	EXPECT_EQ((off_t)len, lseek(fd, 0, SEEK_END));
+	/* The dma-buf is the whole pages; the buffer, exactly the bytes. */
+	EXPECT_EQ((off_t)(((uintptr_t)addr + len + page - 1) / page -
+			  (uintptr_t)addr / page) * (off_t)page,
+		  lseek(fd, 0, SEEK_END));
 	ASSERT_EQ(0, map_buf(ctx, fd, dir, 0, &m));
 	EXPECT_EQ(len, m.length);
 	for (i = 0; i < m.nr_segments; i++)
@@ -188,6 +191,96 @@ TEST_F(pin, unaligned)
 			     cases[i].len, DMASHIM_PIN_DEVICE_WRITES, i + 1);
 	}
 	munmap(p, 6 * page);
+}
+
+/*
+ * A dma-buf's size is whole pages: importers count on it (DRM's GEM DMA
+ * helpers BUG_ON() any other).  100 bytes in the middle of a page are a
+ * one-page dma-buf whose mapping is the 100 bytes.
+ */
+TEST_F(pin, whole_pages)
+{
+	const size_t page = self->page;
+	struct mapping m;
+	char *p;
+	int fd;
+
+	p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	fd = buf_pin(self->ctx, p + 10, 100, DMASHIM_PIN_DEVICE_WRITES);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ((off_t)page, lseek(fd, 0, SEEK_END));
+	ASSERT_EQ(0, map_buf(self->ctx, fd, DMASHIM_DIR_TO_DEVICE, 0, &m));
+	EXPECT_EQ(100, m.length);
+	EXPECT_EQ(0, ctx_unmap(self->ctx, m.handle));
+	mapping_free(&m);
+	close(fd);
+	/* Across a page boundary: two pages. */
+	fd = buf_pin(self->ctx, p + page - 50, 100, DMASHIM_PIN_DEVICE_WRITES);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ((off_t)(2 * page), lseek(fd, 0, SEEK_END));
+	close(fd);
+	munmap(p, 2 * page);
+}
+
+/* /proc/kpageflags bit KPF_DIRTY of the page at @addr: 0, 1 or -errno. */
+static int page_dirty(const void *addr)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	__u64 entry, flags;
+	int fd, ret;
+
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = pread(fd, &entry, sizeof(entry),
+		    (uintptr_t)addr / page * sizeof(entry));
+	close(fd);
+	if (ret != sizeof(entry) || !(entry >> 63))
+		return -EIO;
+	fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = pread(fd, &flags, sizeof(flags),
+		    (entry & ((1ULL << 55) - 1)) * sizeof(flags));
+	close(fd);
+	if (ret != sizeof(flags))
+		return -EIO;
+	return flags >> 4 & 1;	/* KPF_DIRTY */
+}
+
+/*
+ * Pages a device may have written go back dirty: released clean, a page
+ * in the swap cache or a file's page cache would be dropped and the
+ * device's bytes lost.  An anonymous page the CPU wrote through its
+ * mapping is not marked dirty itself (its page table entry is): pinned
+ * for device writes and released, it must be.  Pinned read-only, it is
+ * left as it was.
+ */
+TEST_F(pin, released_dirty)
+{
+	char *p;
+	int fd, before;
+
+	p = mmap(NULL, self->page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	before = page_dirty(p);
+	ASSERT_LE(0, before);
+	if (before)
+		SKIP(goto out, "a fresh anonymous page is marked dirty already");
+	fd = buf_pin(self->ctx, p, self->page, 0);
+	ASSERT_LE(0, fd);
+	close(fd);
+	EXPECT_EQ(0, page_dirty(p));
+	fd = buf_pin(self->ctx, p, self->page, DMASHIM_PIN_DEVICE_WRITES);
+	ASSERT_LE(0, fd);
+	close(fd);
+	EXPECT_EQ(1, page_dirty(p));
+out:
+	munmap(p, self->page);
 }
 
 /* Read-only memory: a device may read it, never write it. */

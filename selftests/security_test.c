@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xf86drm.h>
 
 #include "kselftest_harness.h"
 #include "helpers.h"
@@ -283,6 +284,69 @@ TEST_F(sec, channels)
 	t.config = true;
 	EXPECT_EQ(-EPERM, as_nobody(user_opens_chan, &t));
 	EXPECT_EQ(0, user_opens_chan(&t));
+}
+
+/*
+ * A dma-buf opened read-only is never written by a device: dmashim's own
+ * (ALLOC with O_RDONLY) and another exporter's (vgem's PRIME export
+ * without DRM_RDWR).  Mapped, only for the device to read; as a
+ * transfer's destination, refused; as its source, fine.
+ */
+static void read_only_buf(struct __test_metadata *_metadata, int ctx, int ch,
+			  int ro, int rw, const char *what)
+{
+	struct dmashim_record rec;
+	struct dmashim_xfer x;
+	struct mapping m;
+
+	EXPECT_EQ(-EACCES, map_buf(ctx, ro, DMASHIM_DIR_FROM_DEVICE, 0, &m))
+		TH_LOG("%s", what);
+	EXPECT_EQ(-EACCES, map_buf(ctx, ro, DMASHIM_DIR_BIDIRECTIONAL, 0, &m))
+		TH_LOG("%s", what);
+	ASSERT_EQ(0, map_buf(ctx, ro, DMASHIM_DIR_TO_DEVICE, 0, &m))
+		TH_LOG("%s", what);
+	EXPECT_EQ(0, ctx_unmap(ctx, m.handle));
+	mapping_free(&m);
+	x = xfer_memcpy(ro, 0, rw, 0, 4096);
+	EXPECT_EQ(-EACCES, chan_submit(ch, &x, 1, NULL)) TH_LOG("%s", what);
+	x = xfer_memcpy(rw, 0, ro, 0, 4096);
+	ASSERT_EQ(0, chan_submit(ch, &x, 1, NULL)) TH_LOG("%s", what);
+	ASSERT_EQ(0, chan_wait_final(ch, x.cookie, &rec));
+	EXPECT_EQ(DMASHIM_XFER_COMPLETE, rec.status);
+}
+
+TEST_F(sec, read_only_buffers)
+{
+	char name[DMASHIM_CHAN_NAME_LEN];
+	__u32 handle;
+	__u64 size;
+	struct buffer rw;
+	int ctx, ch, ro, drm;
+
+	REQUIRE_CHANNEL(CPU_DMA_DRIVER, name);
+	ctx = ctx_open();
+	ASSERT_LE(0, ctx);
+	ch = chan_open(ctx, name, 0, O_CLOEXEC);
+	ASSERT_LE(0, ch);
+	ASSERT_EQ(0, buffer_get(ctx, DMASHIM_BUF_PAGES, 4096, &rw));
+	ro = buf_alloc(ctx, 4096, DMASHIM_BUF_PAGES, O_RDONLY | O_CLOEXEC,
+		       NULL);
+	ASSERT_LE(0, ro);
+	read_only_buf(_metadata, ctx, ch, ro, rw.fd, "dmashim O_RDONLY");
+	close(ro);
+
+	drm = vgem_open();
+	if (drm < 0)
+		SKIP(goto out, "no vgem: %s", strerror(-drm));
+	ASSERT_EQ(0, dumb_create(drm, 4096, &handle, &size));
+	ASSERT_EQ(0, drmPrimeHandleToFD(drm, handle, DRM_CLOEXEC, &ro));
+	read_only_buf(_metadata, ctx, ch, ro, rw.fd, "vgem read-only");
+	close(ro);
+	close(drm);
+out:
+	buffer_put(&rw);
+	close(ch);
+	close(ctx);
 }
 
 /* Slave transfer @len bytes between @b and channel @ch's window. */

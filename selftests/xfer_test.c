@@ -638,6 +638,19 @@ TEST_F(xfer, refused_transfers)
 	close(pipefd[0]);
 	close(pipefd[1]);
 
+	/*
+	 * Overlapping ranges of one buffer: neither a memmove nor anything
+	 * defined, refused.  Ranges that only touch are fine.
+	 */
+	REFUSED(-EINVAL, xfer_memcpy(src.fd, 100, src.fd, 0, 4096),
+		"overlapping ranges of one buffer");
+	REFUSED(-EINVAL, xfer_memcpy(src.fd, 0, src.fd, 100, 4096),
+		"overlapping ranges of one buffer, backwards");
+	REFUSED(-EINVAL, xfer_memcpy(src.fd, 7, src.fd, 7, 1),
+		"one buffer's range onto itself");
+	x = xfer_memcpy(dst.fd, 4096, dst.fd, 0, 4096);
+	run_one(_metadata, self->ch, &x);
+
 	/* Memory pinned for reading only: a source, never a destination. */
 	ro_mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
