@@ -57,7 +57,7 @@ static struct dmashim_chan_map *dmashim_cache_get(struct dmashim_chan *ch,
 						  struct list_head *dropped)
 {
 	struct dmashim_chan_map *cm, *victim = NULL;
-	struct dmashim_buf *buf;
+	enum dma_data_direction dir;
 	struct dma_buf *dmabuf;
 	unsigned long flags;
 
@@ -77,12 +77,18 @@ static struct dmashim_chan_map *dmashim_cache_get(struct dmashim_chan *ch,
 		dma_buf_put(dmabuf);
 		return ERR_PTR(-ENOMEM);
 	}
-	/* Memory pinned read-only is for reading devices only. */
-	buf = dmashim_dmabuf_to_buf(dmabuf);
-	cm->map = dmashim_mapping_create(ch->dd, dmabuf,
-					 buf && !buf->writable ?
-					 DMA_TO_DEVICE : DMA_BIDIRECTIONAL,
-					 0, false);
+	/*
+	 * Both ways if the buffer allows it; a read-only one (its file, or
+	 * memory pinned for reading) only as a source, a write-only one
+	 * only as a destination.
+	 */
+	if (dmashim_dmabuf_access(dmabuf, DMA_FROM_DEVICE))
+		dir = DMA_TO_DEVICE;
+	else if (dmashim_dmabuf_access(dmabuf, DMA_TO_DEVICE))
+		dir = DMA_FROM_DEVICE;
+	else
+		dir = DMA_BIDIRECTIONAL;
+	cm->map = dmashim_mapping_create(ch->dd, dmabuf, dir, 0, false);
 	dma_buf_put(dmabuf);
 	if (IS_ERR(cm->map)) {
 		long err = PTR_ERR(cm->map);
@@ -340,7 +346,13 @@ static int dmashim_xfer_setup(struct dmashim_chan *ch,
 		    !dmashim_ranges_ok(req->dst_ranges, 1,
 				       req->dst->map->length))
 			return -EINVAL;
-		if (req->dst->map->dir == DMA_TO_DEVICE)
+		/* Within one buffer: neither memmove nor defined, refused. */
+		if (req->src == req->dst &&
+		    x->src_offset < x->dst_offset + x->length &&
+		    x->dst_offset < x->src_offset + x->length)
+			return -EINVAL;
+		if (req->dst->map->dir == DMA_TO_DEVICE ||
+		    req->src->map->dir == DMA_FROM_DEVICE)
 			return -EACCES;
 		return dmashim_memcpy_runs(ch, req->src->map, x->src_offset,
 					   req->dst->map, x->dst_offset,
@@ -354,7 +366,7 @@ static int dmashim_xfer_setup(struct dmashim_chan *ch,
 		return ret;
 	mem = to_dev ? req->src : req->dst;
 	mem_ranges = to_dev ? src_ranges : req->dst_ranges;
-	if (!to_dev && mem->map->dir == DMA_TO_DEVICE)
+	if (mem->map->dir == (to_dev ? DMA_FROM_DEVICE : DMA_TO_DEVICE))
 		return -EACCES;
 	if (x->nr_ranges) {
 		if (copy_from_user(mem_ranges, u64_to_user_ptr(x->ranges),

@@ -168,6 +168,34 @@ static bool dmashim_dir_allowed(struct dmashim_buf *buf,
 	       dir == DMA_TO_DEVICE;
 }
 
+/**
+ * dmashim_dmabuf_access() - whether devices may use a dma-buf in a
+ *	direction, for dmashim's users
+ * @dmabuf: any dma-buf
+ * @dir: what the device does: reads (%DMA_TO_DEVICE), writes
+ *	(%DMA_FROM_DEVICE) or both
+ *
+ * A dma-buf's file is opened read-only, write-only or both, whatever fd
+ * refers to it: a device reads only what it was opened to read, writes
+ * only what it was opened to write.  Memory pinned without
+ * %DMASHIM_PIN_DEVICE_WRITES is never written either.
+ *
+ * Return: 0, or -EACCES.
+ */
+int dmashim_dmabuf_access(struct dma_buf *dmabuf, enum dma_data_direction dir)
+{
+	fmode_t mode = dmabuf->file->f_mode;
+	struct dmashim_buf *buf = dmashim_dmabuf_to_buf(dmabuf);
+
+	if (dir != DMA_FROM_DEVICE && !(mode & FMODE_READ))
+		return -EACCES;
+	if (dir != DMA_TO_DEVICE && !(mode & FMODE_WRITE))
+		return -EACCES;
+	if (buf && !dmashim_dir_allowed(buf, dir))
+		return -EACCES;
+	return 0;
+}
+
 static struct sg_table *dmashim_map_dma_buf(struct dma_buf_attachment *attach,
 					    enum dma_data_direction dir)
 {
@@ -383,7 +411,13 @@ int dmashim_dmabuf_export(struct dmashim_buf *buf, u32 fd_flags,
 	int fd;
 
 	info.ops = &dmashim_dmabuf_ops;
-	info.size = buf->size;
+	/*
+	 * Whole pages, as importers expect (DRM's GEM DMA helpers BUG_ON()
+	 * any other size); pinned memory's table still covers exactly the
+	 * bytes asked for.
+	 */
+	info.size = buf->origin == DMASHIM_ORIGIN_PINNED ?
+		    buf->nr_pages << PAGE_SHIFT : buf->size;
 	info.flags = fd_flags;
 	info.priv = buf;
 	dmabuf = dma_buf_export(&info);

@@ -138,7 +138,8 @@ enum dmashim_buf_origin {
  * struct dmashim_buf - memory dmashim exports as a dma-buf
  * @dmabuf: the dma-buf; its release frees the buffer
  * @origin: &enum dmashim_buf_origin
- * @size: bytes (the dma-buf's size)
+ * @size: bytes (the dma-buf's size; for pinned memory, the bytes asked
+ *	for, and the dma-buf is the whole pages they lie in)
  * @sgt: the memory as pages: every byte of the buffer, in order, with
  *	its first page offset for pinned memory
  * @pages: every page, in order, for mmap and vmap
@@ -326,6 +327,7 @@ void dmashim_pin_release(struct dmashim_buf *buf);
 
 /* dmabuf.c */
 struct dmashim_buf *dmashim_dmabuf_to_buf(struct dma_buf *dmabuf);
+int dmashim_dmabuf_access(struct dma_buf *dmabuf, enum dma_data_direction dir);
 int dmashim_dmabuf_export(struct dmashim_buf *buf, u32 fd_flags,
 			  struct dmashim_new_fd *nfd);
 bool dmashim_fd_flags_valid(u32 fd_flags);

@@ -292,8 +292,9 @@ static int dmashim_mapping_build(struct dmashim_mapping *map, u32 flags)
 	bool bounce = flags & DMASHIM_MAP_BOUNCE;
 	int ret;
 
-	if (map->buf && !map->buf->writable && map->dir != DMA_TO_DEVICE)
-		return -EACCES;
+	ret = dmashim_dmabuf_access(map->dmabuf, map->dir);
+	if (ret)
+		return ret;
 
 	/*
 	 * A coherent buffer is mapped for its own device already, limited

@@ -125,7 +125,8 @@ void dmashim_pin_release(struct dmashim_buf *buf)
 	if (!buf->mm)
 		return;
 	sg_free_table(buf->sgt);
-	unpin_user_pages(buf->pages, buf->nr_pages);
+	/* A device may have written them: dirty, or the bytes may be lost. */
+	unpin_user_pages_dirty_lock(buf->pages, buf->nr_pages, buf->writable);
 	account_locked_vm(buf->mm, buf->nr_pages, false);
 	mmdrop(buf->mm);
 	kvfree(buf->pages);
