@@ -420,7 +420,8 @@ int kmsg_find(int fd, const char *needle, char *line, size_t len);
 
 /*
  * The first record logged since that shows the kernel in trouble (BUG,
- * WARNING, Oops, a call trace, a lockup), into @line; 1, 0 or -errno.
+ * WARNING, Oops, a call trace, a lockup, an IOMMU fault), into @line;
+ * 1, 0 or -errno.
  */
 int kmsg_trouble(int fd, char *line, size_t len);
 

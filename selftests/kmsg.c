@@ -14,6 +14,8 @@ static const char *const trouble[] = {
 	"BUG:", "WARNING:", "Oops", "general protection fault",
 	"Call Trace:", "UBSAN:", "soft lockup", "hard LOCKUP",
 	"blocked for more than",
+	/* DMA the IOMMU refused: intel's, AMD's */
+	"DMAR: [DMA", "IO_PAGE_FAULT",
 };
 
 int kmsg_open(void)
