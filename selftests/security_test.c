@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -347,6 +348,218 @@ out:
 	buffer_put(&rw);
 	close(ch);
 	close(ctx);
+}
+
+/*
+ * Buffer memory is charged to the user's RLIMIT_MEMLOCK (the test sets 7
+ * MiB), per user: a child of the same user does not get a quota of its
+ * own.  Allocated and pinned memory both count; the charge goes with the
+ * buffer.
+ */
+#define MEMLOCK (7 << 20)
+
+struct charge_try {
+	unsigned int kind;
+	size_t first, second;	/* parent's, then a child's */
+};
+
+/* A buffer of @kind and @len on a new context: its fd, or -errno. */
+static int user_buffer(unsigned int kind, size_t len, struct buffer *b)
+{
+	int fd = ctx_open(), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = buffer_get(fd, kind, len, b);
+	close(fd);
+	return ret;
+}
+
+static int user_child_buffer(void *arg)
+{
+	struct charge_try *t = arg;
+	struct buffer b;
+	int ret;
+
+	ret = user_buffer(t->kind, t->second, &b);
+	if (!ret)
+		buffer_put(&b);
+	return ret;
+}
+
+/* Hold @first, then a forked child of the same user tries @second. */
+static int user_charges(void *arg)
+{
+	struct charge_try *t = arg;
+	struct rlimit rl = { MEMLOCK, MEMLOCK };
+	int pipefd[2], ret, status;
+	struct buffer b;
+	pid_t pid;
+
+	if (setrlimit(RLIMIT_MEMLOCK, &rl))
+		return -errno;
+	ret = user_buffer(t->kind, t->first, &b);
+	if (ret)
+		return ret == -ENOMEM ? -EPROTO : ret;
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (!pid) {
+		ret = user_child_buffer(t);
+		_exit(write(pipefd[1], &ret, sizeof(ret)) == sizeof(ret) ? 0 : 1);
+	}
+	if (read(pipefd[0], &ret, sizeof(ret)) != sizeof(ret))
+		ret = -EPIPE;
+	waitpid(pid, &status, 0);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	buffer_put(&b);
+	return ret;
+}
+
+TEST_F(sec, memory_charged_per_user)
+{
+	static const unsigned int kinds[] = {
+		DMASHIM_BUF_PAGES, DMASHIM_BUF_CONTIGUOUS, KIND_PINNED,
+	};
+	struct charge_try t;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		/* Within the limit together; beyond it together. */
+		t = (struct charge_try){ kinds[i], 2 << 20, 4 << 20 };
+		EXPECT_EQ(0, as_nobody(user_charges, &t))
+			TH_LOG("%s", kind_name(kinds[i]));
+		t = (struct charge_try){ kinds[i], 4 << 20, 4 << 20 };
+		EXPECT_EQ(-ENOMEM, as_nobody(user_charges, &t))
+			TH_LOG("%s", kind_name(kinds[i]));
+	}
+	/* Root, with CAP_IPC_LOCK, is not limited. */
+	t = (struct charge_try){ DMASHIM_BUF_PAGES, 4 << 20, 16 << 20 };
+	EXPECT_EQ(0, user_charges(&t));
+}
+
+/*
+ * Shares of a shared device (Documentation/security.rst): a user whose
+ * context was opened without CAP_SYS_ADMIN holds at most half of a
+ * device's bounce pool and of its DMA address space (share_pct); more is
+ * EDQUOT, counted in STATS.  What is left is there for others: root maps
+ * what the user could otherwise have taken.
+ */
+struct share_try {
+	const char *device;	/* bind name, "default" */
+	unsigned int bits;
+	__u32 map_flags;
+	size_t len;		/* of the buffer mapped again and again */
+	int handshake[2];	/* the user says it holds its share; waits */
+	int maps;		/* out (through the exit status): mappings made */
+};
+
+/* Map one buffer until refused; report; hold the mappings until told. */
+static int user_fills_share(void *arg)
+{
+	struct share_try *t = arg;
+	struct dmashim_stats st;
+	struct mapping m;
+	struct buffer b;
+	int fd, ret, n = 0;
+	char c;
+
+	fd = ctx_open_bound(t->device, t->bits);
+	if (fd < 0)
+		return fd;
+	ret = buffer_get(fd, DMASHIM_BUF_PAGES, t->len, &b);
+	if (ret)
+		return ret;
+	while (n < 1000 &&
+	       !(ret = map_buf(fd, b.fd, DMASHIM_DIR_TO_DEVICE, t->map_flags,
+			       &m)))
+		n++;
+	if (ret == -EDQUOT && (ctx_stats(fd, &st) || !st.share_refusals))
+		ret = -EPROTO;
+	if (write(t->handshake[1], &n, sizeof(n)) != sizeof(n) ||
+	    read(t->handshake[0], &c, 1) != 1)
+		ret = -EPIPE;
+	close(fd);
+	return ret;
+}
+
+/* Run @t as nobody; meanwhile, root maps @len bytes with @t's flags. */
+static void share_check(struct __test_metadata *_metadata,
+			struct share_try *t, size_t root_len, int want_maps)
+{
+	int to_user[2], from_user[2], fd, ret, n = -1, status;
+	struct mapping m;
+	struct buffer b;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe2(to_user, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(from_user, O_CLOEXEC));
+	t->handshake[0] = to_user[0];
+	t->handshake[1] = from_user[1];
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(-as_nobody(user_fills_share, t));
+	ASSERT_EQ(sizeof(n), read(from_user[0], &n, sizeof(n)));
+	EXPECT_EQ(want_maps, n);
+	/* Root, while the user holds its share. */
+	fd = ctx_open_bound(t->device, t->bits);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, buffer_get(fd, DMASHIM_BUF_PAGES, root_len, &b));
+	ret = map_buf(fd, b.fd, DMASHIM_DIR_TO_DEVICE, t->map_flags, &m);
+	EXPECT_EQ(0, ret) TH_LOG("root's mapping: %s", strerror(-ret));
+	if (!ret) {
+		ctx_unmap(fd, m.handle);
+		mapping_free(&m);
+	}
+	buffer_put(&b);
+	close(fd);
+	ASSERT_EQ(1, write(to_user[1], "x", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(EDQUOT, WEXITSTATUS(status));
+	close(to_user[0]);
+	close(to_user[1]);
+	close(from_user[0]);
+	close(from_user[1]);
+}
+
+/* The default device's 4 MiB pool: the user bounces 2 MiB, root 2 MiB. */
+TEST_F(sec, bounce_pool_share)
+{
+	struct share_try t = {
+		.device = "default", .map_flags = DMASHIM_MAP_BOUNCE,
+		.len = 1 << 20,
+	};
+	struct dmashim_stats st;
+	int fd = ctx_open();
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ctx_stats(fd, &st));
+	close(fd);
+	ASSERT_EQ(4 << 20, st.pool_bytes);
+	ASSERT_EQ(0, st.slots_used);
+	share_check(_metadata, &t, 2 << 20, 2);
+}
+
+/*
+ * edu's 28 bits behind an IOMMU, delegated to the user: it maps a 4 MiB
+ * buffer 32 times (128 MiB, half the space), then is refused; root maps
+ * 64 MiB meanwhile.
+ */
+TEST_F(sec, address_space_share)
+{
+	struct share_try t = {
+		.device = edu_bind_name(), .bits = EDU_DMA_BITS,
+		.len = 4 << 20,
+	};
+	const char *expect = getenv("DMASHIM_EXPECT_IOMMU");
+
+	REQUIRE_FREE_EDU();
+	if (!expect || !strcmp(expect, "none"))
+		SKIP(return, "no IOMMU translates edu here: no address space to share");
+	ASSERT_EQ(0, sysfs_write(PARAM_DELEGATE, edu_bind_name()));
+	share_check(_metadata, &t, 64 << 20, 32);
 }
 
 /* Slave transfer @len bytes between @b and channel @ch's window. */
