@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmashim - bounce pools: copies of buffers where a device can reach them
+ * dmashim - bounce pools: copies of buffers where a device can reach them,
+ * and the copies themselves
  *
  * The kernel's swiotlb is one pool for every device, placed wherever
  * memory was free at boot: on a 1 GiB machine it lies above 256 MiB, out
@@ -14,9 +15,16 @@
  * A run keeps the offset its data has within a page, as swiotlb does, so
  * the device sees the same low address bits as it would without
  * bouncing.
+ *
+ * The copies between a mapping's buffer and its slots are made here too:
+ * a dmashim buffer's with memcpy, wherever its caller is; a foreign
+ * buffer's only within the CPU access to it that dmashim_foreign_bounce()
+ * begins, waiting for the buffer's fences with no lock held.
  */
 
 #include <linux/bitmap.h>
+#include <linux/dma-buf.h>
+#include <linux/iosys-map.h>
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
@@ -126,17 +134,21 @@ void dmashim_pool_destroy(struct device *dev, struct dmashim_pool *pool)
 /**
  * dmashim_pool_get() - take slots for a piece of a mapping
  * @pool: the pool, or NULL
+ * @share: the share of the mapping's owner, which holds the slots
+ * @limited: the owner may hold no more than its share of the pool
  * @length: bytes the piece holds
  * @head: offset of the piece's first byte within its page
  * @piece: receives @dma, @slot and @nr_slots
  *
  * Never sleeps, never allocates.
  *
- * Return: 0, or -ENOSPC if there is no pool or no run of free slots
- * long enough (counted as a failure).
+ * Return: 0; -ENOSPC if there is no pool or no run of free slots long
+ * enough (counted as a failure); -EDQUOT if a limited owner would hold
+ * more than its share (counted as a share refusal).
  */
-int dmashim_pool_get(struct dmashim_pool *pool, u64 length,
-		     unsigned int head, struct dmashim_piece *piece)
+int dmashim_pool_get(struct dmashim_pool *pool, struct dmashim_share *share,
+		     bool limited, u64 length, unsigned int head,
+		     struct dmashim_piece *piece)
 {
 	unsigned long nr, slot;
 
@@ -145,6 +157,12 @@ int dmashim_pool_get(struct dmashim_pool *pool, u64 length,
 	nr = DIV_ROUND_UP(head + length, PAGE_SIZE);
 
 	spin_lock(&pool->lock);
+	if (limited &&
+	    share->slots + nr > dmashim_share_limit(pool->nr_slots)) {
+		spin_unlock(&pool->lock);
+		atomic64_inc(&share->dd->share_refusals);
+		return -EDQUOT;
+	}
 	slot = nr > pool->nr_slots ? pool->nr_slots :
 	       bitmap_find_next_zero_area(pool->map, pool->nr_slots, 0, nr, 0);
 	if (slot >= pool->nr_slots) {
@@ -155,6 +173,7 @@ int dmashim_pool_get(struct dmashim_pool *pool, u64 length,
 	bitmap_set(pool->map, slot, nr);
 	pool->used += nr;
 	pool->high_water = max(pool->high_water, pool->used);
+	share->slots += nr;
 	spin_unlock(&pool->lock);
 
 	piece->slot = slot;
@@ -166,13 +185,16 @@ int dmashim_pool_get(struct dmashim_pool *pool, u64 length,
 /**
  * dmashim_pool_put() - give a piece's slots back
  * @pool: the pool the slots came from
+ * @share: the share that holds them
  * @piece: a piece filled by dmashim_pool_get()
  */
-void dmashim_pool_put(struct dmashim_pool *pool, struct dmashim_piece *piece)
+void dmashim_pool_put(struct dmashim_pool *pool, struct dmashim_share *share,
+		      struct dmashim_piece *piece)
 {
 	spin_lock(&pool->lock);
 	bitmap_clear(pool->map, piece->slot, piece->nr_slots);
 	pool->used -= piece->nr_slots;
+	share->slots -= piece->nr_slots;
 	spin_unlock(&pool->lock);
 	piece->nr_slots = 0;
 }
@@ -248,4 +270,116 @@ void dmashim_pool_stats(struct dmashim_pool *pool,
 	stats->mappings_bounced = pool->mappings;
 	stats->failures = pool->failures;
 	spin_unlock(&pool->lock);
+}
+
+/* ---- copies ------------------------------------------------------------ */
+
+/**
+ * dmashim_bounce_piece() - copy part of a bounced piece
+ * @map: the mapping; its device read-locked (or write-locked, revoking)
+ * @p: a %DMASHIM_PIECE_BOUNCED piece of it
+ * @offset: first byte, in the buffer, within @p
+ * @len: bytes, within @p
+ * @to_device: from the buffer into the pool, or back
+ *
+ * A foreign buffer's bytes are copied only within the CPU access
+ * dmashim_foreign_bounce() holds.  Never sleeps, never allocates.
+ *
+ * Return: 0, -EINVAL for a foreign buffer outside that access, or
+ * -ENODEV if the buffer's memory is gone.
+ */
+int dmashim_bounce_piece(struct dmashim_mapping *map, struct dmashim_piece *p,
+			 u64 offset, u64 len, bool to_device)
+{
+	void *slot = dmashim_pool_vaddr(map->dd->pool, p) +
+		     (offset - p->offset);
+	int ret = 0;
+
+	if (!map->buf) {
+		if (WARN_ON_ONCE(!map->cpu_access))
+			return -EINVAL;
+		if (to_device)
+			iosys_map_memcpy_from(slot, &map->vmap, offset, len);
+		else
+			iosys_map_memcpy_to(&map->vmap, offset, slot, len);
+	} else if (to_device) {
+		ret = dmashim_buf_copy(map->buf, offset, slot, NULL, len);
+	} else {
+		ret = dmashim_buf_copy(map->buf, offset, NULL, slot, len);
+	}
+	if (!ret)
+		dmashim_pool_count(map->dd->pool, to_device, len);
+	return ret;
+}
+
+/**
+ * dmashim_bounce() - copy a range of a mapping through its bounce pieces
+ * @map: the mapping; as for dmashim_bounce_piece()
+ * @offset: first byte, in the buffer
+ * @length: bytes
+ * @to_device: from the buffer into the pool, or back
+ *
+ * Return: 0, or the first error.
+ */
+int dmashim_bounce(struct dmashim_mapping *map, u64 offset, u64 length,
+		   bool to_device)
+{
+	u64 end = offset + length, s, e;
+	struct dmashim_piece *p;
+	int ret;
+
+	for (p = dmashim_piece_at(map, offset); dmashim_piece_before(map, p, end);
+	     p++) {
+		if (p->kind != DMASHIM_PIECE_BOUNCED)
+			continue;
+		s = max(offset, p->offset);
+		e = min(end, p->offset + p->length);
+		ret = dmashim_bounce_piece(map, p, s, e - s, to_device);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * dmashim_foreign_bounce() - copy a range of a foreign buffer's bounced
+ *	mapping, as any CPU access to the buffer
+ * @map: a mapping of a foreign buffer that bounces, kept alive by the
+ *	caller; nothing locked
+ * @offset: first byte
+ * @length: bytes
+ * @to_device: from the buffer into the pool, or back
+ *
+ * Between dma_buf_begin_cpu_access(), which waits (interruptibly, with no
+ * lock held: the device may be revoked meanwhile) for the buffer's
+ * implicit fences, and dma_buf_end_cpu_access(); the copy itself under
+ * the device's read lock.
+ *
+ * Return: 0; -ENODEV if the device or the mapping went meanwhile; the
+ * exporter's error, or -ERESTARTSYS, from the CPU access.
+ */
+int dmashim_foreign_bounce(struct dmashim_mapping *map, u64 offset,
+			   u64 length, bool to_device)
+{
+	/* The CPU reads the buffer for the device, writes it for the CPU. */
+	enum dma_data_direction cpu = to_device ? DMA_FROM_DEVICE :
+						  DMA_TO_DEVICE;
+	int ret, end;
+
+	ret = dma_buf_begin_cpu_access(map->dmabuf, cpu);
+	if (ret)
+		return ret;
+	ret = dmashim_dev_read_lock(map->dd);
+	if (!ret) {
+		if (map->dead) {
+			ret = -ENODEV;
+		} else {
+			map->cpu_access = true;
+			ret = dmashim_bounce(map, offset, length, to_device);
+			map->cpu_access = false;
+		}
+		dmashim_dev_read_unlock(map->dd);
+	}
+	end = dma_buf_end_cpu_access(map->dmabuf, cpu);
+	return ret ?: end;
 }

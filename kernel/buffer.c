@@ -12,9 +12,10 @@
  * contiguous  one block, for devices without scatter-gather.
  * coherent    dma_alloc_coherent() for the context's device.
  *
- * All are zeroed, charged to the caller's memory cgroup, and allocated
- * without invoking the OOM killer: a request that does not fit fails
- * with -ENOMEM and leaves nothing behind.
+ * All are zeroed, charged to the opener's locked memory (account.c) and
+ * (pages and contiguous ones) to the caller's memory cgroup, and
+ * allocated without invoking the OOM killer: a request that does not fit
+ * fails with -ENOMEM and leaves nothing behind.
  */
 
 #include <linux/dma-buf.h>
@@ -149,26 +150,46 @@ static int dmashim_alloc_contiguous(struct dmashim_buf *buf, gfp_t gfp)
 	return 0;
 }
 
+/* Coherent memory of the context's device, and its address space. */
 static int dmashim_alloc_coherent(struct dmashim_buf *buf,
-				  struct dmashim_dev *dd)
+				  struct dmashim_ctx *ctx)
 {
+	struct dmashim_dev *dd = ctx->dd;
 	int ret;
 
+	ret = dmashim_share_take_space(ctx->share, ctx->limited, buf->size);
+	if (ret)
+		return ret;
 	buf->cpu_addr = dma_alloc_coherent(dd->dev, buf->size, &buf->dma_addr,
 					   GFP_KERNEL | __GFP_NOWARN);
-	if (!buf->cpu_addr)
-		return -ENOMEM;
+	if (!buf->cpu_addr) {
+		ret = -ENOMEM;
+		goto err_space;
+	}
 	ret = dma_get_sgtable(dd->dev, buf->sgt, buf->cpu_addr, buf->dma_addr,
 			      buf->size);
-	if (ret) {
-		dma_free_coherent(dd->dev, buf->size, buf->cpu_addr,
-				  buf->dma_addr);
-		return ret;
-	}
+	if (ret)
+		goto err_free;
 	kref_get(&dd->ref);
 	buf->dd = dd;
+	buf->share = dmashim_share_hold(ctx->share);
 	dmashim_dev_add_user(dd, &buf->user);
 	return 0;
+
+err_free:
+	dma_free_coherent(dd->dev, buf->size, buf->cpu_addr, buf->dma_addr);
+err_space:
+	dmashim_share_give_space(ctx->share, buf->size);
+	return ret;
+}
+
+/* Free the coherent memory, and give its address space back. */
+static void dmashim_free_coherent(struct dmashim_buf *buf)
+{
+	sg_free_table(buf->sgt);
+	dma_free_coherent(buf->dd->dev, buf->size, buf->cpu_addr,
+			  buf->dma_addr);
+	dmashim_share_give_space(buf->share, buf->size);
 }
 
 /*
@@ -181,13 +202,11 @@ static void dmashim_coherent_revoke(struct dmashim_user *user)
 	struct dmashim_buf *buf = container_of(user, struct dmashim_buf, user);
 
 	mutex_lock(&buf->lock);
-	buf->dead = true;
+	WRITE_ONCE(buf->dead, true);
 	/* Not exported yet: no CPU mapping to zap, and none will come. */
 	if (buf->dmabuf)
 		unmap_mapping_range(buf->dmabuf->file->f_mapping, 0, 0, 1);
-	sg_free_table(buf->sgt);
-	dma_free_coherent(buf->dd->dev, buf->size, buf->cpu_addr,
-			  buf->dma_addr);
+	dmashim_free_coherent(buf);
 	mutex_unlock(&buf->lock);
 }
 
@@ -203,13 +222,15 @@ static gfp_t dmashim_buf_gfp(struct dmashim_dev *dd)
 	return GFP_HIGHUSER | DMASHIM_GFP;
 }
 
-static int dmashim_buf_fill(struct dmashim_buf *buf, struct dmashim_dev *dd)
+static int dmashim_buf_fill(struct dmashim_buf *buf, struct dmashim_ctx *ctx)
 {
+	struct dmashim_dev *dd = ctx->dd;
 	int ret;
 
 	if (buf->origin == DMASHIM_ORIGIN_COHERENT) {
+		buf->user.stage = DMASHIM_USER_MEMORY;
 		buf->user.revoke = dmashim_coherent_revoke;
-		return dmashim_alloc_coherent(buf, dd);
+		return dmashim_alloc_coherent(buf, ctx);
 	}
 
 	buf->nr_pages = buf->size >> PAGE_SHIFT;
@@ -254,11 +275,10 @@ void dmashim_buf_destroy(struct dmashim_buf *buf)
 		down_read(&buf->dd->sem);
 		if (!buf->dd->gone) {
 			dmashim_dev_del_user(buf->dd, &buf->user);
-			sg_free_table(buf->sgt);
-			dma_free_coherent(buf->dd->dev, buf->size,
-					  buf->cpu_addr, buf->dma_addr);
+			dmashim_free_coherent(buf);
 		}
 		up_read(&buf->dd->sem);
+		dmashim_share_put(buf->share);
 		dmashim_dev_put(buf->dd);
 		break;
 	case DMASHIM_ORIGIN_PINNED:
@@ -272,6 +292,7 @@ void dmashim_buf_destroy(struct dmashim_buf *buf)
 		kvfree(buf->pages);
 		break;
 	}
+	dmashim_uncharge_pages(&buf->charge);
 	mutex_destroy(&buf->bounced_lock);
 	mutex_destroy(&buf->lock);
 	kfree(buf->sgt);
@@ -313,12 +334,18 @@ int dmashim_buf_alloc(struct dmashim_ctx *ctx, struct dmashim_alloc *alloc,
 				 PAGE_ALIGN(alloc->length));
 	if (!buf)
 		return -ENOMEM;
+	ret = dmashim_charge_pages(&buf->charge, ctx->file,
+				   buf->size >> PAGE_SHIFT);
+	if (ret) {
+		dmashim_buf_destroy(buf);
+		return ret;
+	}
 
 	mutex_lock(&ctx->lock);
 	dd = ctx->dd;
 	ret = dmashim_dev_read_lock(dd);
 	if (!ret) {
-		ret = dmashim_buf_fill(buf, dd);
+		ret = dmashim_buf_fill(buf, ctx);
 		dmashim_dev_read_unlock(dd);
 	}
 	mutex_unlock(&ctx->lock);
@@ -352,13 +379,18 @@ bool dmashim_buf_coherent_for(struct dmashim_buf *buf, struct device *dev)
 
 /**
  * dmashim_buf_copy() - copy between a buffer's bytes and kernel memory
- * @buf: the buffer
+ * @buf: the buffer, which a live mapping of it keeps: its memory is
+ *	there (a coherent buffer's goes only after every mapping of its
+ *	device was torn down, device.c)
  * @offset: first byte in the buffer
  * @to: where to copy the buffer's bytes to, or NULL
  * @from: where to copy the buffer's new bytes from, if @to is NULL
  * @len: bytes
  *
- * Return: 0, or -ENODEV if the buffer's memory is gone.
+ * Takes no lock, never sleeps, never allocates: completions on the way
+ * to signalling a fence copy with it.
+ *
+ * Return: 0, or -EIO if the range is not the buffer's (a bug).
  */
 int dmashim_buf_copy(struct dmashim_buf *buf, u64 offset, void *to,
 		     const void *from, size_t len)
@@ -367,15 +399,11 @@ int dmashim_buf_copy(struct dmashim_buf *buf, u64 offset, void *to,
 	unsigned int nents = buf->sgt->orig_nents;
 	size_t done;
 
-	mutex_lock(&buf->lock);
-	if (buf->dead) {
-		mutex_unlock(&buf->lock);
-		return -ENODEV;
-	}
+	if (WARN_ON_ONCE(READ_ONCE(buf->dead)))
+		return -EIO;
 	if (to)
 		done = sg_pcopy_to_buffer(sgl, nents, to, len, offset);
 	else
 		done = sg_pcopy_from_buffer(sgl, nents, from, len, offset);
-	mutex_unlock(&buf->lock);
 	return WARN_ON(done != len) ? -EIO : 0;
 }

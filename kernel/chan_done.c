@@ -134,6 +134,7 @@ void dmashim_req_callback(void *param, const struct dmaengine_result *res)
 	struct dmashim_req *req = param;
 	struct dmashim_chan *ch = req->chan;
 	bool failed = res && res->result != DMA_TRANS_NOERROR;
+	bool cookie = dma_fence_begin_signalling();
 	unsigned long flags;
 
 	spin_lock_irqsave(&ch->lock, flags);
@@ -156,6 +157,7 @@ void dmashim_req_callback(void *param, const struct dmaengine_result *res)
 	}
 out:
 	spin_unlock_irqrestore(&ch->lock, flags);
+	dma_fence_end_signalling(cookie);
 }
 
 /**
@@ -199,17 +201,22 @@ static void dmashim_req_signal(struct dmashim_req *req)
  *
  * What the device wrote is synced for the CPU first.  A revocation of the
  * device holds its lock for writing: the sync is skipped then (the
- * mappings are going, and so is the device).
+ * mappings are going, and so is the device).  All of it is on the way to
+ * signalling the request's fence: it takes no lock that is held while
+ * waiting for a fence or allocating (dmashim buffers' bounce copies take
+ * none), waits for nothing and allocates nothing.
  */
 void dmashim_req_work(struct work_struct *work)
 {
 	struct dmashim_req *req = container_of(work, struct dmashim_req, work);
 	struct dmashim_chan *ch = req->chan;
+	bool done, live, cookie;
 	struct dmashim_range *r;
 	unsigned long flags;
 	unsigned int i;
-	bool done, live;
 	int ret = 0;
+
+	cookie = dma_fence_begin_signalling();
 
 	if (req->dst && down_read_trylock(&ch->dd->sem)) {
 		live = !ch->dd->gone && !req->dst->map->dead;
@@ -246,6 +253,7 @@ void dmashim_req_work(struct work_struct *work)
 		list_add_tail(&req->report_node, &ch->reports);
 	spin_unlock_irqrestore(&ch->lock, flags);
 	wake_up_interruptible(&ch->wait);
+	dma_fence_end_signalling(cookie);
 }
 
 /* ---- read() and poll() ----------------------------------------------- */

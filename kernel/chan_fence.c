@@ -24,11 +24,8 @@
  *
  * A cyclic transfer follows like any other but puts no fence in: its
  * fence signals only when it is terminated, and readers of the ring go
- * by its period records.  Nor does any transfer on a foreign buffer that
- * dmashim bounces: the CPU copies its bytes to and from the pool through
- * the exporter's CPU access, which waits for the buffer's fences, and
- * would wait for the transfer's own.  Users of such a buffer go by the
- * out-fence.
+ * by its period records.  (A channel takes no foreign buffer that
+ * dmashim would have to bounce: its copies wait for fences.)
  *
  * A batch only follows fences that existed before its own were made, so
  * fences cannot come to wait for each other.
@@ -45,18 +42,6 @@ static bool dmashim_chan_map_copies(const struct dmashim_chan_map *cm)
 {
 	return cm->map->mapped_flags &
 	       (DMASHIM_MAPPED_BOUNCED | DMASHIM_MAPPED_SWIOTLB);
-}
-
-/*
- * Whether a transfer's fence goes into the reservation object of its
- * buffer @cm.  Not for a foreign buffer that dmashim bounces: its bytes
- * are copied through the exporter's CPU access (dma_buf_begin_cpu_access()),
- * which waits for the buffer's fences, the transfer's own included.
- */
-static bool dmashim_chan_map_fenced(const struct dmashim_chan_map *cm)
-{
-	return cm->map->buf ||
-	       !(cm->map->mapped_flags & DMASHIM_MAPPED_BOUNCED);
 }
 
 /* Add @resv to the batch's set, once, with room for @fences more. */
@@ -92,12 +77,10 @@ static void dmashim_resv_collect(struct dmashim_chan *ch, unsigned int count)
 		fences = req->kind != DMASHIM_XFER_CYCLIC;
 		if (req->src)
 			dmashim_resv_add(set, req->src->map->dmabuf->resv,
-					 false,
-					 fences && dmashim_chan_map_fenced(req->src));
+					 false, fences);
 		if (req->dst)
 			dmashim_resv_add(set, req->dst->map->dmabuf->resv,
-					 true,
-					 fences && dmashim_chan_map_fenced(req->dst));
+					 true, fences);
 	}
 }
 
@@ -363,11 +346,11 @@ void dmashim_batch_fence(struct dmashim_chan *ch, unsigned int count)
 		req = ch->batch[i];
 		if (req->kind == DMASHIM_XFER_CYCLIC)
 			continue;
-		if (req->src && dmashim_chan_map_fenced(req->src))
+		if (req->src)
 			dma_resv_add_fence(req->src->map->dmabuf->resv,
 					   &req->fence->base,
 					   DMA_RESV_USAGE_READ);
-		if (req->dst && dmashim_chan_map_fenced(req->dst))
+		if (req->dst)
 			dma_resv_add_fence(req->dst->map->dmabuf->resv,
 					   &req->fence->base,
 					   DMA_RESV_USAGE_WRITE);

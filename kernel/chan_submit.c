@@ -88,7 +88,14 @@ static struct dmashim_chan_map *dmashim_cache_get(struct dmashim_chan *ch,
 		dir = DMA_FROM_DEVICE;
 	else
 		dir = DMA_BIDIRECTIONAL;
-	cm->map = dmashim_mapping_create(ch->dd, dmabuf, dir, 0, false);
+	/*
+	 * A foreign buffer the device needs the pool for is refused: its
+	 * copies wait for its fences, and a transfer's copy out would do
+	 * that on the way to signalling its own fence.
+	 */
+	cm->map = dmashim_mapping_create(ch->dd, ch->share, ch->limited,
+					 dmabuf, dir,
+					 DMASHIM_MAP_NO_FOREIGN_BOUNCE, false);
 	dma_buf_put(dmabuf);
 	if (IS_ERR(cm->map)) {
 		long err = PTR_ERR(cm->map);
@@ -303,6 +310,7 @@ static int dmashim_req_use(struct dmashim_chan *ch, int fd,
  */
 static int dmashim_xfer_setup(struct dmashim_chan *ch,
 			      const struct dmashim_xfer *x,
+			      const struct dmashim_range *ranges,
 			      struct dmashim_req *req, struct list_head *dropped)
 {
 	struct dmashim_range *src_ranges = req->src_ranges;
@@ -369,9 +377,7 @@ static int dmashim_xfer_setup(struct dmashim_chan *ch,
 	if (mem->map->dir == (to_dev ? DMA_FROM_DEVICE : DMA_TO_DEVICE))
 		return -EACCES;
 	if (x->nr_ranges) {
-		if (copy_from_user(mem_ranges, u64_to_user_ptr(x->ranges),
-				   x->nr_ranges * sizeof(*mem_ranges)))
-			return -EFAULT;
+		memcpy(mem_ranges, ranges, x->nr_ranges * sizeof(*mem_ranges));
 		*(to_dev ? nr_src : &req->nr_dst_ranges) = x->nr_ranges;
 	} else {
 		mem_ranges[0] = (struct dmashim_range){
@@ -527,8 +533,10 @@ static int dmashim_batch_prepare(struct dmashim_chan *ch, unsigned int count,
 	spin_unlock_irqrestore(&ch->lock, flags);
 
 	for (i = 0; i < count; i++) {
-		ret = dmashim_xfer_setup(ch, &ch->staging[i], ch->batch[i],
-					 dropped);
+		ret = dmashim_xfer_setup(ch, &ch->staging[i],
+					 ch->staging_ranges +
+					 i * DMASHIM_MAX_RANGES,
+					 ch->batch[i], dropped);
 		if (ret < 0)
 			goto err;
 		ch->batch[i]->nr_descs = ret;
@@ -599,7 +607,6 @@ static int dmashim_submit_locked(struct dmashim_chan *ch,
 				 struct list_head *dropped,
 				 struct dma_fence **wait)
 {
-	struct dmashim_xfer __user *ux = u64_to_user_ptr(sub->xfers);
 	bool implicit = !(sub->flags & DMASHIM_SUBMIT_NO_IMPLICIT);
 	struct dmashim_plan plan = {
 		.descs = ch->plan_descs,
@@ -609,11 +616,7 @@ static int dmashim_submit_locked(struct dmashim_chan *ch,
 	struct sync_file *sf = NULL;
 	struct dmashim_req *last;
 	int fd = -1, descs;
-
-	/* The cookies go back into the array: it must be writable too. */
-	if (copy_from_user(ch->staging, ux, count * sizeof(*ux)) ||
-	    copy_to_user(ux, ch->staging, count * sizeof(*ux)))
-		return -EFAULT;
+	bool cookie;
 
 	descs = dmashim_batch_prepare(ch, count, implicit, &plan, dropped,
 				      wait);
@@ -636,23 +639,58 @@ static int dmashim_submit_locked(struct dmashim_chan *ch,
 		}
 	}
 
-	/* Nothing can fail from here on. */
+	/*
+	 * Nothing can fail from here on.  What the devices read is synced
+	 * (copied into the pool, where it bounces) before the fences are
+	 * published: from then on, until they can signal, nothing may wait
+	 * or allocate (dma_fence_begin_signalling() lets lockdep check).
+	 */
+	for (i = 0; i < count; i++)
+		ch->batch[i]->batch_last = last;
+	for (i = 0; i < count; i++)
+		dmashim_req_sync_for_device(ch->batch[i]);
+	cookie = dma_fence_begin_signalling();
 	if (implicit)
 		dmashim_batch_fence(ch, count);
 	for (i = 0; i < count; i++) {
-		ch->batch[i]->batch_last = last;
-		dmashim_req_sync_for_device(ch->batch[i]);
 		dmashim_req_submit(ch, ch->batch[i], plan.descs + first);
 		first += ch->batch[i]->nr_descs;
 		ch->staging[i].cookie =
 			ch->batch[i]->cookies[ch->batch[i]->nr_descs - 1];
 	}
 	dma_async_issue_pending(ch->chan);
-
-	/* Probed writable above; a racing munmap only loses the cookies. */
-	if (copy_to_user(ux, ch->staging, count * sizeof(*ux)))
-		pr_debug("dmashim: cookies lost to a racing munmap\n");
+	dma_fence_end_signalling(cookie);
 	sub->fence_fd = fd;
+	return 0;
+}
+
+/*
+ * Copy a submit's transfers, and the ranges of its slave transfers, from
+ * userspace into the channel's staging area (its ioctl lock held, the
+ * device's not: a user copy can stall for as long as its user likes).
+ * The cookies go back into the array: it must be writable too.
+ */
+static int dmashim_submit_copy_in(struct dmashim_chan *ch,
+				  const struct dmashim_chan_submit *sub)
+{
+	struct dmashim_xfer __user *ux = u64_to_user_ptr(sub->xfers);
+	const struct dmashim_xfer *x;
+	unsigned int i;
+
+	if (copy_from_user(ch->staging, ux, sub->count * sizeof(*ux)) ||
+	    copy_to_user(ux, ch->staging, sub->count * sizeof(*ux)))
+		return -EFAULT;
+	for (i = 0; i < sub->count; i++) {
+		x = &ch->staging[i];
+		/* Anything else is refused when the transfer is set up. */
+		if (x->kind != DMASHIM_XFER_SLAVE || !x->nr_ranges ||
+		    x->nr_ranges > DMASHIM_MAX_RANGES)
+			continue;
+		if (copy_from_user(ch->staging_ranges + i * DMASHIM_MAX_RANGES,
+				   u64_to_user_ptr(x->ranges),
+				   x->nr_ranges * sizeof(struct dmashim_range)))
+			return -EFAULT;
+	}
 	return 0;
 }
 
@@ -695,15 +733,23 @@ int dmashim_chan_submit(struct dmashim_chan *ch,
 	flush_work(&ch->sync_work);
 	for (;;) {
 		mutex_lock(&ch->op_lock);
-		ret = dmashim_dev_read_lock(ch->dd);
+		ret = dmashim_submit_copy_in(ch, sub);
+		if (!ret)
+			ret = dmashim_dev_read_lock(ch->dd);
 		if (!ret) {
 			ret = ch->dead ? -ENODEV :
 			      dmashim_submit_locked(ch, sub, nfd, &dropped,
 						    &wait);
 			dmashim_dev_read_unlock(ch->dd);
+			/* Probed writable; a racing munmap loses the cookies. */
+			if (!ret && copy_to_user(u64_to_user_ptr(sub->xfers),
+						 ch->staging,
+						 sub->count *
+						 sizeof(*ch->staging)))
+				pr_debug("dmashim: cookies lost to a racing munmap\n");
 		}
-		dmashim_cache_destroy(&dropped);
 		mutex_unlock(&ch->op_lock);
+		dmashim_cache_destroy(&dropped);
 		if (ret != -EAGAIN || !wait)
 			return ret;
 		ret = dmashim_batch_wait(wait);

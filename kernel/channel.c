@@ -174,6 +174,7 @@ static void dmashim_chan_free_mem(struct dmashim_chan *ch)
 	kvfree(ch->plan_sgl);
 	kvfree(ch->plan_descs);
 	kvfree(ch->batch);
+	kvfree(ch->staging_ranges);
 	kvfree(ch->staging);
 	kvfree(ch->fences);
 	kvfree(ch->reqs ? ch->reqs[0].cookies : NULL);
@@ -186,6 +187,7 @@ static void dmashim_chan_free(struct work_struct *work)
 	struct dmashim_chan *ch = container_of(work, struct dmashim_chan,
 					       free_work);
 
+	dmashim_share_put(ch->share);
 	dmashim_dev_put(ch->dd);
 	dmashim_chan_free_mem(ch);
 	module_put(THIS_MODULE);
@@ -545,6 +547,8 @@ static struct dmashim_chan *dmashim_chan_alloc(void)
 	ch->fences = kvcalloc(2 * ch->nr_reqs, sizeof(*ch->fences),
 			      GFP_KERNEL);
 	ch->staging = kvcalloc(ch->nr_reqs, sizeof(*ch->staging), GFP_KERNEL);
+	ch->staging_ranges = kvcalloc(ch->nr_reqs * DMASHIM_MAX_RANGES,
+				      sizeof(*ch->staging_ranges), GFP_KERNEL);
 	ch->batch = kvcalloc(ch->nr_reqs, sizeof(*ch->batch), GFP_KERNEL);
 	ch->plan_descs = kvcalloc(ch->descs_total, sizeof(*ch->plan_descs),
 				  GFP_KERNEL);
@@ -554,8 +558,8 @@ static struct dmashim_chan *dmashim_chan_alloc(void)
 				 GFP_KERNEL);
 	/* Ordered: completions are reported as they happened. */
 	ch->wq = alloc_ordered_workqueue("dmashim-chan", 0);
-	if (!ch->fences || !ch->staging || !ch->batch || !ch->plan_descs ||
-	    !ch->plan_sgl || !ch->resv.objs || !ch->wq) {
+	if (!ch->fences || !ch->staging || !ch->staging_ranges || !ch->batch ||
+	    !ch->plan_descs || !ch->plan_sgl || !ch->resv.objs || !ch->wq) {
 		dmashim_chan_free_mem(ch);
 		return NULL;
 	}
@@ -682,6 +686,13 @@ int dmashim_chan_open(struct dmashim_ctx *ctx, struct dmashim_chan_open *req,
 		goto err_release;
 	}
 	ch->dd = dd;
+	ch->share = dmashim_share_get(dd, ctx->file);
+	if (!ch->share) {
+		ret = -ENOMEM;
+		goto err_dev;
+	}
+	ch->limited = ctx->limited;
+	ch->user.stage = DMASHIM_USER_DMA;
 	ch->user.revoke = dmashim_chan_revoke;
 	ret = dmashim_dev_read_lock(dd);
 	if (ret)
@@ -713,6 +724,7 @@ err_user:
 		dmashim_dev_del_user(dd, &ch->user);
 	up_read(&dd->sem);
 err_dev:
+	dmashim_share_put(ch->share);
 	dmashim_dev_put(dd);
 err_release:
 	dma_release_channel(ch->chan);

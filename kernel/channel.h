@@ -168,6 +168,8 @@ struct dmashim_req {
  * @name: the channel's name
  * @rawio: the opener of the context it was opened through had
  *	%CAP_SYS_RAWIO (raw slave addresses, policy.c)
+ * @share: that opener's share of @dd, which its mappings hold
+ * @limited: that opener is held to its share
  * @lock: protects what the completion path touches: the request lists,
  *	@descs_used, @paused, @dead, the reports
  * @paused: the channel is paused
@@ -186,6 +188,7 @@ struct dmashim_req {
  * @cache: &struct dmashim_chan_map, most recently used first
  * @cache_len: entries in @cache
  * @staging: @nr_reqs transfers copied from userspace by a submit
+ * @staging_ranges: %DMASHIM_MAX_RANGES ranges for each of them
  * @batch: the requests of a submit
  * @plan_descs: @descs_total descriptors a submit prepares
  * @plan_sgl: the scatterlist of a slave transfer being prepared
@@ -212,6 +215,8 @@ struct dmashim_chan {
 	struct dma_slave_caps slave_caps;
 	char name[DMASHIM_CHAN_NAME_LEN];
 	bool rawio;
+	struct dmashim_share *share;
+	bool limited;
 
 	spinlock_t lock;	/* see above */
 	bool paused;
@@ -231,6 +236,7 @@ struct dmashim_chan {
 	struct list_head cache;
 	unsigned int cache_len;
 	struct dmashim_xfer *staging;
+	struct dmashim_range *staging_ranges;
 	struct dmashim_req **batch;
 	struct dma_async_tx_descriptor **plan_descs;
 	struct scatterlist *plan_sgl;

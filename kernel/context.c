@@ -3,6 +3,7 @@
  * dmashim - contexts: what an open of /dev/dmashim holds
  */
 
+#include <linux/capability.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -24,8 +25,14 @@ struct dmashim_ctx *dmashim_ctx_create(const struct file *file)
 		return NULL;
 	mutex_init(&ctx->lock);
 	ctx->file = file;
+	ctx->limited = !dmashim_opener_capable(file, CAP_SYS_ADMIN);
 	xa_init_flags(&ctx->mappings, XA_FLAGS_ALLOC);
 	ctx->dd = dmashim_dev_default();
+	ctx->share = dmashim_share_get(ctx->dd, file);
+	if (!ctx->share) {
+		dmashim_ctx_destroy(ctx);
+		return NULL;
+	}
 	return ctx;
 }
 
@@ -37,6 +44,7 @@ void dmashim_ctx_destroy(struct dmashim_ctx *ctx)
 {
 	dmashim_unmap_all(ctx);
 	xa_destroy(&ctx->mappings);
+	dmashim_share_put(ctx->share);
 	dmashim_dev_put(ctx->dd);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
@@ -51,6 +59,7 @@ void dmashim_ctx_destroy(struct dmashim_ctx *ctx)
  */
 int dmashim_ctx_bind(struct dmashim_ctx *ctx, struct dmashim_bind *bind)
 {
+	struct dmashim_share *share, *old_share;
 	struct dmashim_dev *dd, *old;
 	int ret;
 
@@ -75,11 +84,20 @@ int dmashim_ctx_bind(struct dmashim_ctx *ctx, struct dmashim_bind *bind)
 		mutex_unlock(&ctx->lock);
 		return PTR_ERR(dd);
 	}
+	share = dmashim_share_get(dd, ctx->file);
+	if (!share) {
+		mutex_unlock(&ctx->lock);
+		dmashim_dev_put(dd);
+		return -ENOMEM;
+	}
 	old = ctx->dd;
+	old_share = ctx->share;
 	ctx->dd = dd;
+	ctx->share = share;
 	ctx->bound = true;
 	mutex_unlock(&ctx->lock);
 
+	dmashim_share_put(old_share);
 	dmashim_dev_put(old);
 	return 0;
 }
@@ -126,6 +144,8 @@ int dmashim_ctx_stats(struct dmashim_ctx *ctx, struct dmashim_stats *stats)
 	ret = dmashim_dev_read_lock(ctx->dd);
 	if (!ret) {
 		dmashim_pool_stats(ctx->dd->pool, stats);
+		stats->share_refusals =
+			atomic64_read(&ctx->dd->share_refusals);
 		dmashim_dev_read_unlock(ctx->dd);
 	}
 	mutex_unlock(&ctx->lock);

@@ -70,6 +70,24 @@ static int dmashim_bounce_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(dmashim_bounce);
 
+/* Each user's share of the device: slots of its pool, address space. */
+static int dmashim_shares_show(struct seq_file *s, void *unused)
+{
+	struct dmashim_dev *dd = s->private;
+	struct dmashim_share *sh;
+
+	seq_printf(s, "refusals %lld\n",
+		   (long long)atomic64_read(&dd->share_refusals));
+	spin_lock(&dd->share_lock);
+	list_for_each_entry(sh, &dd->shares, node)
+		seq_printf(s, "uid %u slots %lu space %llu\n",
+			   from_kuid(&init_user_ns, sh->uid), sh->slots,
+			   sh->space);
+	spin_unlock(&dd->share_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dmashim_shares);
+
 /* Where a device address of the mapping's device lands in memory. */
 static phys_addr_t dmashim_dev_to_phys(struct dmashim_dev *dd,
 				       dma_addr_t addr)
@@ -270,6 +288,8 @@ void dmashim_debugfs_add_dev(struct dmashim_dev *dd)
 					 dmashim_debugfs_devs);
 	debugfs_create_file("bounce", 0444, dd->debugfs, dd,
 			    &dmashim_bounce_fops);
+	debugfs_create_file("shares", 0444, dd->debugfs, dd,
+			    &dmashim_shares_fops);
 }
 
 /**

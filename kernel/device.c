@@ -48,6 +48,8 @@ static struct dmashim_dev *dmashim_dev_alloc(struct device *dev)
 	init_rwsem(&dd->sem);
 	mutex_init(&dd->users_lock);
 	INIT_LIST_HEAD(&dd->users);
+	spin_lock_init(&dd->share_lock);
+	INIT_LIST_HEAD(&dd->shares);
 	dd->dev = get_device(dev);
 	return dd;
 }
@@ -382,16 +384,26 @@ void dmashim_dev_read_unlock(struct dmashim_dev *dd)
 	up_read(&dd->sem);
 }
 
-/* Stop every use of a device for DMA, newest first. */
+/*
+ * Stop every use of a device for DMA, stage by stage: what drives DMA,
+ * then mappings, then the device's memory, so that no memory goes while
+ * anything of the device may touch it.  Newest first within a stage.
+ */
 static void dmashim_dev_revoke_users(struct dmashim_dev *dd)
 {
 	struct dmashim_user *user, *next;
+	unsigned int stage;
 
 	mutex_lock(&dd->users_lock);
-	list_for_each_entry_safe(user, next, &dd->users, node) {
-		list_del_init(&user->node);
-		user->revoke(user);
+	for (stage = 0; stage < DMASHIM_USER_STAGES; stage++) {
+		list_for_each_entry_safe(user, next, &dd->users, node) {
+			if (user->stage != stage)
+				continue;
+			list_del_init(&user->node);
+			user->revoke(user);
+		}
 	}
+	WARN_ON(!list_empty(&dd->users));
 	mutex_unlock(&dd->users_lock);
 }
 
@@ -423,7 +435,7 @@ static int dmashim_bus_notify(struct notifier_block *nb,
 		return NOTIFY_DONE;
 
 	down_write(&dd->sem);
-	dd->gone = true;
+	WRITE_ONCE(dd->gone, true);
 	dmashim_dev_revoke_users(dd);
 	dmashim_dev_teardown(dd);
 	up_write(&dd->sem);

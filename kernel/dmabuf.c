@@ -110,6 +110,45 @@ static int dmashim_copy_sgt(struct sg_table *dst, struct sg_table *src,
 	return 0;
 }
 
+/*
+ * A coherent buffer lives and dies with the device it was allocated for:
+ * when that device is revoked its memory goes, after everything of that
+ * device's that may touch it was stopped (device.c revokes DMA first,
+ * memory last).  No other device may use the memory then, nor a kernel
+ * mapping: only the default device's coherent buffers, which nothing
+ * revokes while a buffer lives, are anyone's.  @dev NULL: a CPU user.
+ */
+static bool dmashim_buf_shareable(struct dmashim_buf *buf, struct device *dev)
+{
+	return buf->origin != DMASHIM_ORIGIN_COHERENT || buf->dd->is_default ||
+	       (dev && dev == buf->dd->dev);
+}
+
+/**
+ * dmashim_buf_usable_by() - whether a device may use a buffer's memory
+ * @buf: a dmashim buffer
+ * @dev: the device
+ *
+ * The memory stays as long as the answer is yes: a coherent buffer's
+ * device is revoked only with its read lock free, and the caller holds
+ * it (or @dev is the default device, never revoked while buffers live).
+ *
+ * Return: 0; -ENODEV if the memory went with its device; -EXDEV if it
+ * is a coherent buffer of another device (dmashim_buf_shareable()).
+ */
+int dmashim_buf_usable_by(struct dmashim_buf *buf, struct device *dev)
+{
+	int ret = 0;
+
+	mutex_lock(&buf->lock);
+	if (buf->dead)
+		ret = -ENODEV;
+	else if (!dmashim_buf_shareable(buf, dev))
+		ret = -EXDEV;
+	mutex_unlock(&buf->lock);
+	return ret;
+}
+
 static int dmashim_attach(struct dma_buf *dmabuf,
 			  struct dma_buf_attachment *attach)
 {
@@ -125,6 +164,10 @@ static int dmashim_attach(struct dma_buf *dmabuf,
 	mutex_lock(&buf->lock);
 	if (buf->dead) {
 		ret = -ENODEV;
+		goto err;
+	}
+	if (!dmashim_buf_shareable(buf, attach->dev)) {
+		ret = -EXDEV;
 		goto err;
 	}
 	ret = dmashim_copy_sgt(&a->sgt, buf->sgt, attach->dev);
@@ -330,6 +373,8 @@ static int dmashim_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	mutex_lock(&buf->lock);
 	if (buf->dead) {
 		ret = -ENODEV;
+	} else if (!dmashim_buf_shareable(buf, NULL)) {
+		ret = -EXDEV;
 	} else if (!buf->vmap_count) {
 		if (buf->origin == DMASHIM_ORIGIN_COHERENT)
 			buf->vaddr = buf->cpu_addr;

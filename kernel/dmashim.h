@@ -5,6 +5,7 @@
 #ifndef _DMASHIM_H
 #define _DMASHIM_H
 
+#include <linux/bits.h>
 #include <linux/device.h>
 #include <linux/dma-direction.h>
 #include <linux/iosys-map.h>
@@ -52,13 +53,30 @@ struct dmashim_new_fd {
 };
 
 /**
+ * enum dmashim_user_stage - when a user of a revoked device is revoked
+ * @DMASHIM_USER_DMA: what drives DMA (channels): stopped first
+ * @DMASHIM_USER_MAPPING: mappings: torn down once no DMA moves
+ * @DMASHIM_USER_MEMORY: memory of the device (coherent buffers): freed
+ *	last, once nothing of the device uses it
+ * @DMASHIM_USER_STAGES: how many
+ */
+enum dmashim_user_stage {
+	DMASHIM_USER_DMA,
+	DMASHIM_USER_MAPPING,
+	DMASHIM_USER_MEMORY,
+	DMASHIM_USER_STAGES,
+};
+
+/**
  * struct dmashim_user - something using a device for DMA
  * @node: entry in the device's list of users
+ * @stage: &enum dmashim_user_stage
  * @revoke: stop using the device, now: called with the device's @sem
  *	held for writing, when its driver unbinds
  */
 struct dmashim_user {
 	struct list_head node;
+	enum dmashim_user_stage stage;
 	void (*revoke)(struct dmashim_user *user);
 };
 
@@ -80,6 +98,9 @@ struct dmashim_user {
  * @pool: the device's bounce pool, NULL if it could not be allocated
  * @users_lock: protects @users
  * @users: &struct dmashim_user entries: what uses the device for DMA
+ * @share_lock: protects @shares and their address space counts
+ * @shares: each user's &struct dmashim_share of the device
+ * @share_refusals: requests refused because a user's share was full
  * @debugfs: the device's debugfs directory
  *
  * One exists per struct device in use, shared by every context bound to
@@ -98,7 +119,29 @@ struct dmashim_dev {
 	struct dmashim_pool *pool;
 	struct mutex users_lock;	/* protects @users */
 	struct list_head users;
+	spinlock_t share_lock;		/* protects @shares */
+	struct list_head shares;
+	atomic64_t share_refusals;
 	struct dentry *debugfs;
+};
+
+/**
+ * struct dmashim_share - what one user holds of a device (share.c)
+ * @node: entry in the device's @shares
+ * @dd: the device, referenced
+ * @uid: the user
+ * @refs: references, under the device's @share_lock
+ * @slots: bounce pool slots held, under the pool's lock (bounce.c)
+ * @space: bytes of the device's DMA address space held, under the
+ *	device's @share_lock
+ */
+struct dmashim_share {
+	struct list_head node;
+	struct dmashim_dev *dd;
+	kuid_t uid;
+	unsigned int refs;
+	unsigned long slots;
+	u64 space;
 };
 
 /**
@@ -106,6 +149,8 @@ struct dmashim_dev {
  * @file: the context's file, whose opener's credentials every permission
  *	is checked against (policy.c)
  * @dd: the device the context maps for (the default device until bound)
+ * @share: the opener's share of @dd
+ * @limited: the opener is held to its share (no %CAP_SYS_ADMIN)
  * @bound: the context was bound to a named device (it binds only once)
  * @mappings: the context's &struct dmashim_mapping entries, by handle
  */
@@ -114,8 +159,20 @@ struct dmashim_ctx {
 	struct mutex lock;
 	const struct file *file;
 	struct dmashim_dev *dd;
+	struct dmashim_share *share;
+	bool limited;
 	bool bound;
 	struct xarray mappings;
+};
+
+/**
+ * struct dmashim_charge - locked memory charged to a user (account.c)
+ * @user: who is charged, referenced; NULL for no charge
+ * @pages: how much
+ */
+struct dmashim_charge {
+	struct user_struct *user;
+	unsigned long pages;
 };
 
 /**
@@ -158,7 +215,9 @@ enum dmashim_buf_origin {
  * @cpu_addr: (coherent) the allocation's kernel address
  * @dma_addr: (coherent) the allocation's DMA address for @dd
  * @user: (coherent) revokes the allocation with @dd
- * @mm: (pinned) whose RLIMIT_MEMLOCK the pages are charged to
+ * @share: (coherent) the allocator's share of @dd, which holds the
+ *	allocation's address space
+ * @charge: the memory, charged to its allocator's locked memory
  */
 struct dmashim_buf {
 	struct dma_buf *dmabuf;
@@ -179,7 +238,8 @@ struct dmashim_buf {
 	void *cpu_addr;
 	dma_addr_t dma_addr;
 	struct dmashim_user user;
-	struct mm_struct *mm;
+	struct dmashim_share *share;
+	struct dmashim_charge charge;
 };
 
 /**
@@ -236,8 +296,13 @@ struct dmashim_piece {
  * @segs: @pieces split at the device's segment size and boundary
  * @nr_segs: entries in @segs
  * @user: revokes the mapping with @dd
+ * @share: its owner's share of @dd, referenced
+ * @limited: its owner is held to that share
+ * @space: bytes of @dd's address space @share holds for it
  * @live: the mapping was set up completely: the device may have written
  * @dead: the DMA side was torn down (unmapped, or the device revoked)
+ * @cpu_access: (foreign, bounced) dmashim_foreign_bounce() holds the CPU
+ *	access its copies need
  * @debugfs: the mapping's debugfs directory
  */
 struct dmashim_mapping {
@@ -258,8 +323,12 @@ struct dmashim_mapping {
 	struct dmashim_segment *segs;
 	unsigned int nr_segs;
 	struct dmashim_user user;
+	struct dmashim_share *share;
+	bool limited;
+	u64 space;
 	bool live;
 	bool dead;
+	bool cpu_access;
 	struct dentry *debugfs;
 };
 
@@ -297,6 +366,21 @@ int dmashim_may_bind(const struct file *opener, const char *name);
 bool dmashim_may_use_chan(const struct file *opener, struct dma_chan *chan);
 int dmashim_may_address(struct dma_chan *chan, bool rawio);
 
+/* account.c */
+int dmashim_charge_pages(struct dmashim_charge *charge,
+			 const struct file *opener, unsigned long nr_pages);
+void dmashim_uncharge_pages(struct dmashim_charge *charge);
+
+/* share.c */
+u64 dmashim_share_limit(u64 total);
+struct dmashim_share *dmashim_share_get(struct dmashim_dev *dd,
+					const struct file *opener);
+struct dmashim_share *dmashim_share_hold(struct dmashim_share *s);
+void dmashim_share_put(struct dmashim_share *s);
+int dmashim_share_take_space(struct dmashim_share *s, bool limited,
+			     u64 bytes);
+void dmashim_share_give_space(struct dmashim_share *s, u64 bytes);
+
 /* context.c */
 struct dmashim_ctx *dmashim_ctx_create(const struct file *file);
 void dmashim_ctx_destroy(struct dmashim_ctx *ctx);
@@ -328,6 +412,7 @@ void dmashim_pin_release(struct dmashim_buf *buf);
 /* dmabuf.c */
 struct dmashim_buf *dmashim_dmabuf_to_buf(struct dma_buf *dmabuf);
 int dmashim_dmabuf_access(struct dma_buf *dmabuf, enum dma_data_direction dir);
+int dmashim_buf_usable_by(struct dmashim_buf *buf, struct device *dev);
 int dmashim_dmabuf_export(struct dmashim_buf *buf, u32 fd_flags,
 			  struct dmashim_new_fd *nfd);
 bool dmashim_fd_flags_valid(u32 fd_flags);
@@ -335,24 +420,41 @@ bool dmashim_fd_flags_valid(u32 fd_flags);
 /* bounce.c */
 struct dmashim_pool *dmashim_pool_create(struct device *dev, bool translated);
 void dmashim_pool_destroy(struct device *dev, struct dmashim_pool *pool);
-int dmashim_pool_get(struct dmashim_pool *pool, u64 length,
-		     unsigned int head, struct dmashim_piece *piece);
-void dmashim_pool_put(struct dmashim_pool *pool, struct dmashim_piece *piece);
+int dmashim_pool_get(struct dmashim_pool *pool, struct dmashim_share *share,
+		     bool limited, u64 length, unsigned int head,
+		     struct dmashim_piece *piece);
+void dmashim_pool_put(struct dmashim_pool *pool, struct dmashim_share *share,
+		      struct dmashim_piece *piece);
 void *dmashim_pool_vaddr(struct dmashim_pool *pool,
 			 const struct dmashim_piece *piece);
 void dmashim_pool_count(struct dmashim_pool *pool, bool to_device, u64 bytes);
 void dmashim_pool_count_mapping(struct dmashim_pool *pool);
 void dmashim_pool_stats(struct dmashim_pool *pool,
 			struct dmashim_stats *stats);
+int dmashim_bounce_piece(struct dmashim_mapping *map, struct dmashim_piece *p,
+			 u64 offset, u64 len, bool to_device);
+int dmashim_bounce(struct dmashim_mapping *map, u64 offset, u64 length,
+		   bool to_device);
+int dmashim_foreign_bounce(struct dmashim_mapping *map, u64 offset,
+			   u64 length, bool to_device);
+
+/*
+ * dmashim_mapping_create() @flags beyond &enum dmashim_map_flags: refuse
+ * (-EOPNOTSUPP) a foreign buffer the device would need the pool for.
+ */
+#define DMASHIM_MAP_NO_FOREIGN_BOUNCE	BIT(31)
 
 /* mapping.c */
 int dmashim_map(struct dmashim_ctx *ctx, struct dmashim_map *map);
 struct dmashim_mapping *dmashim_mapping_create(struct dmashim_dev *dd,
+					       struct dmashim_share *share,
+					       bool limited,
 					       struct dma_buf *dmabuf,
 					       enum dma_data_direction dir,
 					       u32 flags, bool revocable);
 void dmashim_mapping_destroy(struct dmashim_mapping *map);
 void dmashim_mapping_revoke_now(struct dmashim_mapping *map);
+int dmashim_mapping_copy_back(struct dmashim_mapping *map);
 int dmashim_unmap(struct dmashim_ctx *ctx, struct dmashim_unmap *unmap);
 int dmashim_segments(struct dmashim_ctx *ctx, struct dmashim_segments *segs);
 void dmashim_unmap_all(struct dmashim_ctx *ctx);
@@ -372,8 +474,6 @@ static inline bool dmashim_piece_before(struct dmashim_mapping *map,
 int dmashim_sync(struct dmashim_ctx *ctx, struct dmashim_sync *sync);
 int dmashim_mapping_sync(struct dmashim_mapping *map, u64 offset,
 			 u64 length, enum dma_data_direction dir, bool for_cpu);
-int dmashim_bounce(struct dmashim_mapping *map, u64 offset, u64 length,
-		   bool to_device);
 
 /* debugfs.c */
 void dmashim_debugfs_init(void);

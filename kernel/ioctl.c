@@ -24,7 +24,7 @@
 static int dmashim_cmd_##_name(void *obj, union dmashim_ioctl_buf *buf,	\
 			       struct dmashim_new_fd *nfd)		\
 {									\
-	return _fn(obj, &buf->_name);					\
+	return _fn(obj, &buf->ctx_##_name);				\
 }
 
 /* The same, for a command that makes a file. */
@@ -32,7 +32,7 @@ static int dmashim_cmd_##_name(void *obj, union dmashim_ioctl_buf *buf,	\
 static int dmashim_cmd_##_name(void *obj, union dmashim_ioctl_buf *buf,	\
 			       struct dmashim_new_fd *nfd)		\
 {									\
-	return _fn(obj, &buf->_name, nfd);				\
+	return _fn(obj, &buf->ctx_##_name, nfd);			\
 }
 
 DMASHIM_CTX_CMD(info, dmashim_ctx_info)

@@ -12,16 +12,16 @@
 
 /* Any command's argument, so that one stack buffer fits them all. */
 union dmashim_ioctl_buf {
-	struct dmashim_info info;
-	struct dmashim_bind bind;
-	struct dmashim_alloc alloc;
-	struct dmashim_pin pin;
-	struct dmashim_map map;
-	struct dmashim_unmap unmap;
-	struct dmashim_segments segments;
-	struct dmashim_sync sync;
-	struct dmashim_stats stats;
-	struct dmashim_chan_open chan_open;
+	struct dmashim_info ctx_info;
+	struct dmashim_bind ctx_bind;
+	struct dmashim_alloc ctx_alloc;
+	struct dmashim_pin ctx_pin;
+	struct dmashim_map ctx_map;
+	struct dmashim_unmap ctx_unmap;
+	struct dmashim_segments ctx_segments;
+	struct dmashim_sync ctx_sync;
+	struct dmashim_stats ctx_stats;
+	struct dmashim_chan_open ctx_chan_open;
 	struct dmashim_chan_info chan_info;
 	struct dmashim_chan_config chan_config;
 	struct dmashim_chan_submit chan_submit;

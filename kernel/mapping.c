@@ -140,7 +140,8 @@ static int dmashim_map_runs(struct dmashim_mapping *map, bool bounce_all)
 				return -ENOMEM;
 			p->kind = DMASHIM_PIECE_MAPPED;
 		} else {
-			ret = dmashim_pool_get(map->dd->pool, sg->length,
+			ret = dmashim_pool_get(map->dd->pool, map->share,
+					       map->limited, sg->length,
 					       offset_in_page(sg_phys(sg)), p);
 			if (ret)
 				return ret;
@@ -154,12 +155,18 @@ static int dmashim_map_runs(struct dmashim_mapping *map, bool bounce_all)
 	return 0;
 }
 
-/* A foreign buffer for a limited device: bounced whole. */
-static int dmashim_map_foreign_bounced(struct dmashim_mapping *map)
+/*
+ * A foreign buffer for a limited device: bounced whole.  Its bytes are
+ * copied in by the caller, once the device is unlocked
+ * (dmashim_foreign_bounce(): the copy waits for the buffer's fences).
+ */
+static int dmashim_map_foreign_bounced(struct dmashim_mapping *map, u32 flags)
 {
 	struct dmashim_piece *p;
 	int ret;
 
+	if (flags & DMASHIM_MAP_NO_FOREIGN_BOUNCE)
+		return -EOPNOTSUPP;
 	ret = dmashim_alloc_pieces(map, 1);
 	if (ret)
 		return ret;
@@ -170,7 +177,8 @@ static int dmashim_map_foreign_bounced(struct dmashim_mapping *map)
 
 	p = &map->pieces[0];
 	p->length = map->dmabuf->size;
-	ret = dmashim_pool_get(map->dd->pool, p->length, 0, p);
+	ret = dmashim_pool_get(map->dd->pool, map->share, map->limited,
+			       p->length, 0, p);
 	if (ret)
 		return ret;
 	p->kind = DMASHIM_PIECE_BOUNCED;
@@ -244,9 +252,13 @@ static void dmashim_mapping_teardown(struct dmashim_mapping *map)
 		list_del_init(&map->buf_node);
 		mutex_unlock(&map->buf->bounced_lock);
 	}
-	/* A mapping that failed half-way never had the device's data. */
+	/*
+	 * A mapping that failed half-way never had the device's data; a
+	 * foreign buffer's is copied back by the mapping's owner, before
+	 * (dmashim_mapping_copy_back()).
+	 */
 	if (map->live && map->mapped_flags & DMASHIM_MAPPED_BOUNCED &&
-	    map->dir != DMA_TO_DEVICE)
+	    map->dir != DMA_TO_DEVICE && map->buf)
 		dmashim_bounce(map, 0, map->length, false);
 
 	for (i = 0; i < map->nr_pieces; i++) {
@@ -254,7 +266,7 @@ static void dmashim_mapping_teardown(struct dmashim_mapping *map)
 		if (p->kind == DMASHIM_PIECE_MAPPED)
 			dma_unmap_page(dev, p->dma, p->length, map->dir);
 		else if (p->kind == DMASHIM_PIECE_BOUNCED && p->nr_slots)
-			dmashim_pool_put(map->dd->pool, p);
+			dmashim_pool_put(map->dd->pool, map->share, p);
 	}
 	if (map->sgt)
 		dma_buf_unmap_attachment_unlocked(map->attach, map->sgt,
@@ -293,8 +305,15 @@ static int dmashim_mapping_build(struct dmashim_mapping *map, u32 flags)
 	int ret;
 
 	ret = dmashim_dmabuf_access(map->dmabuf, map->dir);
+	if (!ret && map->buf)
+		ret = dmashim_buf_usable_by(map->buf, dd->dev);
+	/* The buffer's size of the device's address space, at most. */
+	if (!ret)
+		ret = dmashim_share_take_space(map->share, map->limited,
+					       map->dmabuf->size);
 	if (ret)
 		return ret;
+	map->space = map->dmabuf->size;
 
 	/*
 	 * A coherent buffer is mapped for its own device already, limited
@@ -306,20 +325,21 @@ static int dmashim_mapping_build(struct dmashim_mapping *map, u32 flags)
 	else if (map->buf)
 		ret = dmashim_map_runs(map, bounce);
 	else
-		ret = dmashim_map_foreign_bounced(map);
+		ret = dmashim_map_foreign_bounced(map, flags);
 	if (ret)
 		return ret;
 
 	if (map->mapped_flags & DMASHIM_MAPPED_BOUNCED) {
+		dmashim_pool_count_mapping(dd->pool);
 		/*
 		 * As swiotlb: copy in whatever the direction, so that bytes
-		 * the device does not write come back unchanged.
+		 * the device does not write come back unchanged (a foreign
+		 * buffer's: see dmashim_map_foreign_bounced()).
 		 */
-		ret = dmashim_bounce(map, 0, map->length, true);
-		if (ret)
-			return ret;
-		dmashim_pool_count_mapping(dd->pool);
 		if (map->buf) {
+			ret = dmashim_bounce(map, 0, map->length, true);
+			if (ret)
+				return ret;
 			mutex_lock(&map->buf->bounced_lock);
 			list_add(&map->buf_node, &map->buf->bounced);
 			mutex_unlock(&map->buf->bounced_lock);
@@ -340,6 +360,9 @@ static void dmashim_mapping_release(struct dmashim_mapping *map)
 {
 	struct dmashim_dev *dd = map->dd;
 
+	if (map->space)
+		dmashim_share_give_space(map->share, map->space);
+	dmashim_share_put(map->share);
 	kvfree(map->segs);
 	kvfree(map->pieces);
 	ida_free(&dmashim_mapping_ids, map->id);
@@ -370,6 +393,31 @@ void dmashim_mapping_destroy(struct dmashim_mapping *map)
 	dmashim_mapping_release(map);
 }
 
+/* A foreign buffer bounced for the device: its copies wait for fences. */
+static bool dmashim_mapping_foreign_bounced(struct dmashim_mapping *map)
+{
+	return !map->buf && map->mapped_flags & DMASHIM_MAPPED_BOUNCED;
+}
+
+/**
+ * dmashim_mapping_copy_back() - copy a foreign buffer's bounced mapping
+ *	back before it is unmapped
+ * @map: a live mapping, nothing locked
+ *
+ * A dmashim buffer's bytes come back as the mapping is torn down; a
+ * foreign buffer's need the exporter's CPU access, which waits for its
+ * fences: here, with no lock held.
+ *
+ * Return: 0, or the error of the copy (-ENODEV: the device is gone, and
+ * what it wrote with it).
+ */
+int dmashim_mapping_copy_back(struct dmashim_mapping *map)
+{
+	if (!dmashim_mapping_foreign_bounced(map) || map->dir == DMA_TO_DEVICE)
+		return 0;
+	return dmashim_foreign_bounce(map, 0, map->length, false);
+}
+
 /**
  * dmashim_mapping_revoke_now() - tear a mapping down for its owner
  * @map: a mapping created without @revocable, whose owner is being
@@ -392,6 +440,8 @@ void dmashim_mapping_revoke_now(struct dmashim_mapping *map)
 #define DMASHIM_FQ_RETRIES	150
 
 static struct dmashim_mapping *dmashim_mapping_try(struct dmashim_dev *dd,
+						   struct dmashim_share *share,
+						   bool limited,
 						   struct dma_buf *dmabuf,
 						   enum dma_data_direction dir,
 						   u32 flags, bool revocable);
@@ -399,6 +449,9 @@ static struct dmashim_mapping *dmashim_mapping_try(struct dmashim_dev *dd,
 /**
  * dmashim_mapping_create() - map a dma-buf for a device
  * @dd: the device, read-locked (dmashim_dev_read_lock())
+ * @share: the owner's share of @dd (share.c); the mapping takes its own
+ *	reference
+ * @limited: the owner is held to that share
  * @dmabuf: the buffer; the mapping takes its own reference
  * @dir: DMA direction
  * @flags: &enum dmashim_map_flags
@@ -410,6 +463,8 @@ static struct dmashim_mapping *dmashim_mapping_try(struct dmashim_dev *dd,
  * ERR_PTR() with the errors of DMASHIM_IOCTL_MAP.
  */
 struct dmashim_mapping *dmashim_mapping_create(struct dmashim_dev *dd,
+					       struct dmashim_share *share,
+					       bool limited,
 					       struct dma_buf *dmabuf,
 					       enum dma_data_direction dir,
 					       u32 flags, bool revocable)
@@ -418,7 +473,8 @@ struct dmashim_mapping *dmashim_mapping_create(struct dmashim_dev *dd,
 	unsigned int tries;
 
 	for (tries = 0;; tries++) {
-		map = dmashim_mapping_try(dd, dmabuf, dir, flags, revocable);
+		map = dmashim_mapping_try(dd, share, limited, dmabuf, dir,
+					  flags, revocable);
 		if (PTR_ERR_OR_ZERO(map) != -ENOMEM || !dd->lazy ||
 		    tries == DMASHIM_FQ_RETRIES || fatal_signal_pending(current))
 			return map;
@@ -428,6 +484,8 @@ struct dmashim_mapping *dmashim_mapping_create(struct dmashim_dev *dd,
 
 /* One attempt of dmashim_mapping_create(). */
 static struct dmashim_mapping *dmashim_mapping_try(struct dmashim_dev *dd,
+						   struct dmashim_share *share,
+						   bool limited,
 						   struct dma_buf *dmabuf,
 						   enum dma_data_direction dir,
 						   u32 flags, bool revocable)
@@ -448,11 +506,14 @@ static struct dmashim_mapping *dmashim_mapping_try(struct dmashim_dev *dd,
 	map->dmabuf = dmabuf;
 	map->buf = dmashim_dmabuf_to_buf(dmabuf);
 	map->dir = dir;
+	map->user.stage = DMASHIM_USER_MAPPING;
 	map->user.revoke = dmashim_mapping_revoke;
 	INIT_LIST_HEAD(&map->user.node);
 	INIT_LIST_HEAD(&map->buf_node);
 	kref_get(&dd->ref);
 	map->dd = dd;
+	map->share = dmashim_share_hold(share);
+	map->limited = limited;
 
 	if (revocable)
 		dmashim_dev_add_user(dd, &map->user);
@@ -519,7 +580,8 @@ int dmashim_map(struct dmashim_ctx *ctx, struct dmashim_map *req)
 	if (ret) {
 		map = ERR_PTR(ret);
 	} else {
-		map = dmashim_mapping_create(ctx->dd, dmabuf,
+		map = dmashim_mapping_create(ctx->dd, ctx->share, ctx->limited,
+					     dmabuf,
 					     (enum dma_data_direction)req->dir,
 					     req->flags, true);
 		dmashim_dev_read_unlock(ctx->dd);
@@ -528,6 +590,12 @@ int dmashim_map(struct dmashim_ctx *ctx, struct dmashim_map *req)
 	if (IS_ERR(map)) {
 		mutex_unlock(&ctx->lock);
 		return PTR_ERR(map);
+	}
+	/* As swiotlb, a bounced mapping starts with the buffer's bytes. */
+	if (dmashim_mapping_foreign_bounced(map)) {
+		ret = dmashim_foreign_bounce(map, 0, map->length, true);
+		if (ret)
+			goto err_free;
 	}
 	ret = xa_insert(&ctx->mappings, map->id, map, GFP_KERNEL);
 	if (ret)
@@ -578,21 +646,33 @@ struct dmashim_mapping *dmashim_mapping_find(struct dmashim_ctx *ctx,
  *
  * Unmapping a mapping of a revoked device frees what is left of it.
  *
- * Return: 0, -EINVAL for flags, -ENOENT for an unknown handle.
+ * Return: 0, -EINVAL for flags, -ENOENT for an unknown handle, or the
+ * error of a foreign buffer's copy back (the mapping stays).
  */
 int dmashim_unmap(struct dmashim_ctx *ctx, struct dmashim_unmap *req)
 {
 	struct dmashim_mapping *map;
+	int ret;
 
 	if (req->flags)
 		return -EINVAL;
 	mutex_lock(&ctx->lock);
 	map = dmashim_mapping_find(ctx, req->handle);
-	if (map)
-		xa_erase(&ctx->mappings, map->id);
-	mutex_unlock(&ctx->lock);
-	if (!map)
+	if (!map) {
+		mutex_unlock(&ctx->lock);
 		return -ENOENT;
+	}
+	/*
+	 * What the device wrote goes back first; if that is interrupted
+	 * the mapping stays, for the caller to unmap again.
+	 */
+	ret = dmashim_mapping_copy_back(map);
+	if (ret && ret != -ENODEV) {
+		mutex_unlock(&ctx->lock);
+		return ret;
+	}
+	xa_erase(&ctx->mappings, map->id);
+	mutex_unlock(&ctx->lock);
 	dmashim_mapping_destroy(map);
 	return 0;
 }
@@ -608,6 +688,8 @@ void dmashim_unmap_all(struct dmashim_ctx *ctx)
 
 	xa_for_each(&ctx->mappings, id, map) {
 		xa_erase(&ctx->mappings, id);
+		/* Closing: what can still be copied back is. */
+		dmashim_mapping_copy_back(map);
 		dmashim_mapping_destroy(map);
 	}
 }
@@ -627,25 +709,26 @@ int dmashim_segments(struct dmashim_ctx *ctx, struct dmashim_segments *req)
 
 	if (req->flags || req->__reserved)
 		return -EINVAL;
+	/*
+	 * A mapping's segments never change, and it is freed only under
+	 * the context's lock: they are copied out without the device's
+	 * lock, which a user copy (a fault served by userfaultfd or FUSE)
+	 * must never hold up a revocation with.
+	 */
 	mutex_lock(&ctx->lock);
 	map = dmashim_mapping_find(ctx, req->handle);
-	if (!map) {
+	if (!map)
 		ret = -ENOENT;
-		goto out;
-	}
-	ret = dmashim_dev_read_lock(map->dd);
-	if (ret)
-		goto out;
-	if (req->first >= map->nr_segs) {
+	else if (READ_ONCE(map->dd->gone))
+		ret = -ENODEV;
+	else if (req->first >= map->nr_segs)
 		ret = -EINVAL;
-	} else {
+	if (!ret) {
 		req->count = min(req->count, map->nr_segs - req->first);
 		req->nr_segments = map->nr_segs;
 		ret = dmashim_copy_segments(ctx, map, req->segments, req->first,
 					    req->count);
 	}
-	dmashim_dev_read_unlock(map->dd);
-out:
 	mutex_unlock(&ctx->lock);
 	return ret;
 }

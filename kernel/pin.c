@@ -5,15 +5,14 @@
  * The pages are pinned long-term, as RDMA and VFIO pin them: FOLL_LONGTERM
  * migrates them out of ZONE_MOVABLE and CMA first, and a fork() copies
  * them for the child instead of sharing them copy-on-write, so the device
- * keeps seeing the parent's memory.  They are charged to the caller's
- * RLIMIT_MEMLOCK, as VFIO charges them, until the buffer's last reference
+ * keeps seeing the parent's memory.  They are charged to the opener's
+ * user's RLIMIT_MEMLOCK (account.c) until the buffer's last reference
  * goes.  The buffer covers exactly the bytes asked for: its page table
  * starts at the first byte's offset in its page.
  */
 
 #include <linux/fcntl.h>
 #include <linux/mm.h>
-#include <linux/sched/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
@@ -81,7 +80,7 @@ int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin,
 		ret = -ENOMEM;
 		goto err_buf;
 	}
-	ret = account_locked_vm(current->mm, buf->nr_pages, true);
+	ret = dmashim_charge_pages(&buf->charge, ctx->file, buf->nr_pages);
 	if (ret)
 		goto err_pages;
 	ret = dmashim_pin_pages(buf, first, gup_flags);
@@ -92,8 +91,6 @@ int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin,
 					GFP_KERNEL);
 	if (ret)
 		goto err_unpin;
-	buf->mm = current->mm;
-	mmgrab(buf->mm);
 
 	ret = dmashim_dmabuf_export(buf, pin->fd_flags, nfd);
 	if (ret < 0)
@@ -104,7 +101,7 @@ int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin,
 err_unpin:
 	unpin_user_pages(buf->pages, buf->nr_pages);
 err_account:
-	account_locked_vm(current->mm, buf->nr_pages, false);
+	dmashim_uncharge_pages(&buf->charge);
 err_pages:
 	kvfree(buf->pages);
 	buf->pages = NULL;
@@ -114,20 +111,18 @@ err_buf:
 }
 
 /**
- * dmashim_pin_release() - unpin a pinned buffer's pages and uncharge them
- * @buf: a pinned buffer, going away
+ * dmashim_pin_release() - unpin a pinned buffer's pages
+ * @buf: a pinned buffer, going away (its charge goes with it,
+ *	dmashim_buf_destroy())
  *
- * Works after the process that pinned the memory has exited: the charge
- * goes back to its mm, kept alive by mmgrab() for that.
+ * Works after the process that pinned the memory has exited.
  */
 void dmashim_pin_release(struct dmashim_buf *buf)
 {
-	if (!buf->mm)
+	if (!buf->sgt->sgl)
 		return;
 	sg_free_table(buf->sgt);
 	/* A device may have written them: dirty, or the bytes may be lost. */
 	unpin_user_pages_dirty_lock(buf->pages, buf->nr_pages, buf->writable);
-	account_locked_vm(buf->mm, buf->nr_pages, false);
-	mmdrop(buf->mm);
 	kvfree(buf->pages);
 }

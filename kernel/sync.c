@@ -1,94 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dmashim - moving a mapping between CPU and device: DMASHIM_IOCTL_SYNC
- * and the bounce copies
  *
  * Pieces the DMA layer mapped are synced with dma_sync_single_range_*();
- * bounced pieces are copied, with swiotlb's rules: into the pool when the
- * device takes a range over for a transfer it reads (to-device or
- * bidirectional), out of it when the CPU takes a range back after one the
- * device wrote (from-device or bidirectional).
+ * bounced pieces are copied (bounce.c), with swiotlb's rules: into the
+ * pool when the device takes a range over for a transfer it reads
+ * (to-device or bidirectional), out of it when the CPU takes a range back
+ * after one the device wrote (from-device or bidirectional).  A foreign
+ * buffer's copies wait for its fences, which happens with no lock held
+ * (dmashim_foreign_bounce()).
  */
 
-#include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
-#include <linux/iosys-map.h>
 
 #include <linux/dmashim.h>
 #include "dmashim.h"
-
-/*
- * Copy bytes [@offset, @offset + @len) of a foreign buffer, as any CPU
- * access to it: between dma_buf_begin_cpu_access(), which waits for the
- * buffer's implicit fences, and dma_buf_end_cpu_access().  A transfer on
- * such a buffer puts no fence of its own in the buffer (chan_fence.c), so
- * its copies never wait for themselves.
- */
-static int dmashim_foreign_copy(struct dmashim_mapping *map, u64 offset,
-				void *slot, size_t len, bool to_device)
-{
-	/* The CPU reads the buffer for the device, writes it for the CPU. */
-	enum dma_data_direction cpu = to_device ? DMA_FROM_DEVICE :
-						  DMA_TO_DEVICE;
-	int ret;
-
-	ret = dma_buf_begin_cpu_access(map->dmabuf, cpu);
-	if (ret)
-		return ret;
-	if (to_device)
-		iosys_map_memcpy_from(slot, &map->vmap, offset, len);
-	else
-		iosys_map_memcpy_to(&map->vmap, offset, slot, len);
-	return dma_buf_end_cpu_access(map->dmabuf, cpu);
-}
-
-static int dmashim_bounce_piece(struct dmashim_mapping *map,
-				struct dmashim_piece *p, u64 offset, u64 len,
-				bool to_device)
-{
-	void *slot = dmashim_pool_vaddr(map->dd->pool, p) +
-		     (offset - p->offset);
-	int ret;
-
-	if (!map->buf)
-		ret = dmashim_foreign_copy(map, offset, slot, len, to_device);
-	else if (to_device)
-		ret = dmashim_buf_copy(map->buf, offset, slot, NULL, len);
-	else
-		ret = dmashim_buf_copy(map->buf, offset, NULL, slot, len);
-	if (!ret)
-		dmashim_pool_count(map->dd->pool, to_device, len);
-	return ret;
-}
-
-/**
- * dmashim_bounce() - copy a range of a mapping through its bounce pieces
- * @map: the mapping
- * @offset: first byte, in the buffer
- * @length: bytes
- * @to_device: from the buffer into the pool, or back
- *
- * Return: 0, or the first error (-ENODEV: the buffer's memory is gone).
- */
-int dmashim_bounce(struct dmashim_mapping *map, u64 offset, u64 length,
-		   bool to_device)
-{
-	u64 end = offset + length, s, e;
-	struct dmashim_piece *p;
-	int ret;
-
-	for (p = dmashim_piece_at(map, offset); dmashim_piece_before(map, p, end);
-	     p++) {
-		if (p->kind != DMASHIM_PIECE_BOUNCED)
-			continue;
-		s = max(offset, p->offset);
-		e = min(end, p->offset + p->length);
-		ret = dmashim_bounce_piece(map, p, s, e - s, to_device);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
 
 /**
  * dmashim_mapping_sync() - sync a range of a mapping
@@ -173,6 +99,18 @@ int dmashim_sync(struct dmashim_ctx *ctx, struct dmashim_sync *req)
 	if (req->offset + req->length > map->length ||
 	    (map->dir != DMA_BIDIRECTIONAL && req->dir != map->dir)) {
 		ret = -EINVAL;
+		goto out;
+	}
+	/*
+	 * A foreign buffer that bounces is all pool: its copies wait for
+	 * its fences, with the device unlocked (the context's lock keeps
+	 * the mapping).
+	 */
+	if (!map->buf && map->mapped_flags & DMASHIM_MAPPED_BOUNCED) {
+		if (for_cpu ? req->dir != DMASHIM_DIR_TO_DEVICE :
+			      req->dir != DMASHIM_DIR_FROM_DEVICE)
+			ret = dmashim_foreign_bounce(map, req->offset,
+						     req->length, !for_cpu);
 		goto out;
 	}
 	ret = dmashim_dev_read_lock(map->dd);

@@ -13,6 +13,7 @@
  * is dropped, and vdma_synchronize() waits for it before freeing.
  */
 
+#include <linux/dma-fence.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -236,10 +237,13 @@ static void vdma_lane_kick(struct vdma_lane *lane)
  * @ok: the step moved its bytes; if not, its descriptor fails
  *
  * Called once per started step, in any context but from within the
- * lane's start operation.
+ * lane's start operation.  A client's fence may be waiting for it: it
+ * is annotated as a fence signalling path, and neither waits nor
+ * allocates.
  */
 void vdma_step_done(struct vdma_lane *lane, bool ok)
 {
+	bool cookie = dma_fence_begin_signalling();
 	struct vdma_desc *d;
 	struct vdma_chan *c;
 	unsigned long flags;
@@ -251,7 +255,7 @@ void vdma_step_done(struct vdma_lane *lane, bool ok)
 	lane->owner = NULL;
 	spin_unlock_irqrestore(&lane->lock, flags);
 	if (!c)
-		return;
+		goto out;
 
 	spin_lock_irqsave(&c->vc.lock, flags);
 	c->busy = false;
@@ -271,6 +275,8 @@ void vdma_step_done(struct vdma_lane *lane, bool ok)
 	spin_unlock_irqrestore(&c->vc.lock, flags);
 
 	vdma_lane_kick(lane);
+out:
+	dma_fence_end_signalling(cookie);
 }
 EXPORT_SYMBOL_GPL(vdma_step_done);
 

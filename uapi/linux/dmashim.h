@@ -190,10 +190,13 @@ enum dmashim_bind_flags {
  * named device once; everything it maps afterwards is mapped for that
  * device.  A device no driver owns is claimed: dmashim becomes its driver
  * (as vfio-pci does through driver_override), turns bus mastering on and
- * sets the mask @dma_bits asks for; claiming needs %CAP_SYS_ADMIN.  The
- * claim is released when the last context or mapping using the device
- * goes away.  A device another driver owns is used with the masks that
- * driver set.
+ * sets the mask @dma_bits asks for.  The claim is released when the last
+ * context or mapping using the device goes away.  A device another driver
+ * owns is used with the masks that driver set.  Binding to any device but
+ * "default" needs %CAP_SYS_ADMIN in the credentials the context was
+ * opened with, or the device's delegation by an administrator (the
+ * module's "delegate" parameter; Documentation/security.rst).  Bridges
+ * and other system devices are never bound.
  *
  * Errors: %EINVAL for a malformed name, an unknown bus prefix or @dma_bits
  * above 64; %ENODEV if no such device exists; %EBUSY if the context is
@@ -201,8 +204,10 @@ enum dmashim_bind_flags {
  * @dma_bits differs from the mask of a device that another driver owns or
  * that other contexts share; %ENXIO if
  * the device has no driver and %DMASHIM_BIND_NO_CLAIM is set; %EPERM if
- * claiming needs %CAP_SYS_ADMIN; %EIO if the device cannot do DMA with the
- * requested mask; any error the claimed device's probe returns.
+ * the opener may not use the device (see above); %EOPNOTSUPP for a PCI
+ * bridge (host, ISA/LPC, PCI-to-PCI, ...), system peripheral or
+ * processor; %EIO if the device cannot do DMA with the requested mask;
+ * any error the claimed device's probe returns.
  */
 struct dmashim_bind {
 	__u32 size;
@@ -228,8 +233,12 @@ struct dmashim_bind {
  *	coherent DMA memory, mapped for the device as long as the buffer
  *	lives and the device stays bound; mmap through dma_mmap_coherent()
  *	(a PFN mapping: get_user_pages() users refuse it).  If the device is
- *	revoked the memory goes with it: CPU mappings fault (SIGBUS) and
- *	the buffer's operations fail with %ENODEV.
+ *	revoked the memory goes with it, once everything of that device
+ *	that may touch it was stopped: CPU mappings fault (SIGBUS) and the
+ *	buffer's operations fail with %ENODEV.  So no other device may map
+ *	it (%EXDEV): only the default device's coherent buffers, which
+ *	nothing revokes while they live, are shared with other devices and
+ *	drivers.
  */
 enum dmashim_buf_kind {
 	DMASHIM_BUF_PAGES = 0,
@@ -253,10 +262,16 @@ enum dmashim_buf_kind {
  * the fd to other processes and drivers work as for any dma-buf.  Buffers
  * are zero-filled.
  *
+ * The memory is charged to the RLIMIT_MEMLOCK of the user who opened the
+ * context (per user, unless the opener had %CAP_IPC_LOCK) until the
+ * buffer's last reference goes.
+ *
  * Errors: %EINVAL for a zero @length, an unknown @kind or @fd_flags;
  * %EOVERFLOW if @length does not round up to pages; %EFBIG if @length is
  * larger than half of RAM or, for %DMASHIM_BUF_CONTIGUOUS, 4 MiB;
- * %ENOMEM if the memory is not there (nothing is left allocated);
+ * %ENOMEM if the memory is not there (nothing is left allocated) or the
+ * user's RLIMIT_MEMLOCK would be exceeded; %EDQUOT if a coherent buffer
+ * would take the user past its share of the device's address space;
  * %EMFILE if the process has no free file descriptor.
  */
 struct dmashim_alloc {
@@ -292,16 +307,20 @@ enum dmashim_pin_flags {
  * @fd: out: the buffer, a dma-buf file descriptor
  *
  * The pages are pinned long-term (FOLL_LONGTERM, as for RDMA and VFIO) and
- * charged to the caller's RLIMIT_MEMLOCK until the last reference to the
- * buffer goes, even if that is after the caller exited.  Anonymous,
- * file-backed shared and hugetlb memory all work.  The buffer cannot be
- * mmap()ed (%ENODEV): the memory is the caller's, mapped already.
+ * charged to the RLIMIT_MEMLOCK of the user who opened the context (per
+ * user, unless the opener had %CAP_IPC_LOCK) until the last reference to
+ * the buffer goes, even if that is after the caller exited; they are
+ * released dirty if they were pinned for device writes.  The dma-buf is
+ * the whole pages the range lies in; the buffer's mappings cover exactly
+ * the range.  Anonymous, file-backed shared and hugetlb memory all work.
+ * The buffer cannot be mmap()ed (%ENODEV): the memory is the caller's,
+ * mapped already.
  *
  * Errors: %EINVAL for a zero @length, an unknown flag, or a range that
  * wraps; %EFAULT if part of the range is not mapped, or is read-only and
  * %DMASHIM_PIN_DEVICE_WRITES is set; %ENOMEM if RLIMIT_MEMLOCK would be
- * exceeded (without %CAP_IPC_LOCK) or memory is short; %EFBIG if
- * @length is larger than half of RAM.
+ * exceeded or memory is short; %EFBIG if @length is larger than half of
+ * RAM.
  */
 struct dmashim_pin {
 	__u32 size;
@@ -397,9 +416,19 @@ enum dmashim_mapped_flags {
  * %DMASHIM_DIR_FROM_DEVICE and %DMASHIM_DIR_BIDIRECTIONAL.  A mapping
  * starts owned by the device.
  *
+ * A device reads a dma-buf only if its file was opened for reading, and
+ * writes it only if it was opened for writing (whatever fd refers to
+ * it): an O_RDONLY buffer, dmashim's or another exporter's, maps
+ * %DMASHIM_DIR_TO_DEVICE only.  The mapping takes the buffer's size of
+ * the device's address space (behind an IOMMU) from the user's share of
+ * it, and bounced bytes from its share of the pool (security.rst).
+ *
  * Errors: %EBADF if @fd is not a dma-buf; %EINVAL for an unknown flag or
- * @dir; %EACCES for a direction other than %DMASHIM_DIR_TO_DEVICE on
- * memory pinned without %DMASHIM_PIN_DEVICE_WRITES; %ENOSPC if the bounce
+ * @dir; %EACCES for a direction the dma-buf's file does not allow, or
+ * other than %DMASHIM_DIR_TO_DEVICE on memory pinned without
+ * %DMASHIM_PIN_DEVICE_WRITES; %EXDEV for a coherent buffer of another
+ * device than the default one; %EDQUOT if the user's share of the
+ * device's pool or address space would be exceeded; %ENOSPC if the bounce
  * pool has no room (nothing is mapped); %ENOMEM, and behind a lazy IOMMU
  * only after waiting up to 1.5 s for its flush queue to give unmapped
  * IOVAs back (a narrow device's IOVA space can run out meanwhile);
@@ -524,9 +553,13 @@ struct dmashim_sync {
  * @bytes_to_cpu: out: bytes copied out of the pool (device to CPU)
  * @mappings_bounced: out: mappings that used the pool
  * @failures: out: mappings refused because the pool was full
+ * @share_refusals: out: requests on the device refused because a user
+ *	would have held more than its share of the pool or of the device's
+ *	DMA address space (%EDQUOT; Documentation/security.rst)
  *
  * The pool is the context's device's: contexts bound to the same device
- * share it.  The same counters are in debugfs (dmashim/DEVICE/bounce).
+ * share it.  The same counters are in debugfs (dmashim/DEVICE/bounce and
+ * dmashim/DEVICE/shares, which lists each user's share).
  */
 struct dmashim_stats {
 	__u32 size;
@@ -540,6 +573,7 @@ struct dmashim_stats {
 	__u64 bytes_to_cpu;
 	__u64 mappings_bounced;
 	__u64 failures;
+	__u64 share_refusals;
 };
 
 #define DMASHIM_IOCTL_STATS	_IO(DMASHIM_TYPE, DMASHIM_CMD_STATS)
@@ -579,9 +613,17 @@ enum dmashim_chan_caps {
  * channel's DMA device (dmaengine_get_dma_device()), not the context's;
  * the context's device is unaffected.
  *
+ * Channels of the providers listed in the module's "safe_providers"
+ * parameter (dmashim's own, which bound their slave windows) are
+ * everyone's who may open /dev/dmashim; any other needs %CAP_SYS_ADMIN
+ * in the context opener's credentials, or the channel's delegation
+ * ("chan:NAME" in "delegate"): without it the channel is not there for
+ * the opener.
+ *
  * Errors: %EINVAL for unknown @caps or flags, an unterminated @name;
- * %ENODEV if no free channel matches (a named channel that is in use
- * included); %ENOMEM.
+ * %ENODEV if no free channel the opener may use matches (a named channel
+ * that is in use included); %EPERM for a free channel of that name the
+ * opener may not use; %ENOMEM.
  */
 struct dmashim_chan_open {
 	__u32 size;
@@ -669,7 +711,11 @@ struct dmashim_chan_info {
  * @dst_maxburst: in: words per burst to the device
  *
  * Only while the channel is %DMASHIM_CHAN_CONFIGURED (%EBUSY otherwise).
- * Errors: %EINVAL for widths or flags, and whatever the provider refuses.
+ * A slave address is a bus address: on a channel of a provider that is
+ * not "safe" (see &struct dmashim_chan_open), non-zero addresses need
+ * %CAP_SYS_RAWIO in the context opener's credentials and a kernel that
+ * is not locked down.  Errors: %EINVAL for widths or flags, and whatever
+ * the provider refuses; %EPERM for addresses the opener may not give.
  */
 struct dmashim_chan_config {
 	__u32 size;
@@ -814,16 +860,21 @@ enum dmashim_submit_flags {
  * implicit dependency orders the batch; how it ended (its fence's error)
  * is for its owner to report.  A cyclic transfer waits the same way but
  * puts no fence in the reservation objects: its fence signals only when
- * it is terminated, and its ring is read by its period records.  Nor
- * does a transfer on a foreign dma-buf that dmashim bounces for the
- * channel's device (%DMASHIM_MAPPED_BOUNCED): its bytes are copied
- * through the exporter's CPU access, which waits for the buffer's fences;
- * the out-fence orders its users.
+ * it is terminated, and its ring is read by its period records.  A
+ * foreign dma-buf that the channel's device could reach only through
+ * dmashim's bounce pool is refused (%EOPNOTSUPP): copying its bytes waits
+ * for its fences, which a transfer on the way to signalling its own
+ * fence must never do; map it with a context instead, or copy it through
+ * a dmashim buffer.  A source is read only if its dma-buf was opened for
+ * reading, a destination written only if it was opened for writing.
  *
  * Errors: %EINVAL for a bad kind, direction, range (outside the buffer,
  * zero length, a cyclic ring that is not contiguous for the device, or
- * that the provider refuses), flag or count, or an @in_fence_fd that is
- * not a sync_file; %EBADF for a fd that is not a dma-buf; %EDESTADDRREQ
+ * that the provider refuses; a memcpy between overlapping ranges of one
+ * buffer), flag or count, or an @in_fence_fd that is not a sync_file;
+ * %EBADF for a fd that is not a dma-buf; %EACCES for a source not open
+ * for reading or a destination not open for writing; %EOPNOTSUPP for a
+ * foreign buffer that would bounce (see above); %EDESTADDRREQ
  * for a slave or cyclic transfer before any DMASHIM_IOCTL_CHAN_CONFIG;
  * %EBUSY if the descriptor pool cannot hold the batch now, or if a
  * source would wait for the channel's own transfer while the channel is
