@@ -28,6 +28,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <linux/dmashim.h>
 #include "dmashim.h"
@@ -62,11 +63,13 @@ int dmashim_buf_check_length(u64 length)
 /**
  * dmashim_buf_create() - a buffer object without memory yet
  * @origin: where its memory will come from
+ * @ops: how memory of that origin is handled
  * @size: its size in bytes
  *
  * Return: the buffer, or NULL if out of memory.
  */
 struct dmashim_buf *dmashim_buf_create(enum dmashim_buf_origin origin,
+				       const struct dmashim_buf_ops *ops,
 				       size_t size)
 {
 	struct dmashim_buf *buf;
@@ -80,6 +83,7 @@ struct dmashim_buf *dmashim_buf_create(enum dmashim_buf_origin origin,
 		return NULL;
 	}
 	buf->origin = origin;
+	buf->ops = ops;
 	buf->size = size;
 	buf->writable = true;
 	mutex_init(&buf->lock);
@@ -261,37 +265,90 @@ err_pages:
 	return ret;
 }
 
+/* ---- each origin's memory ----------------------------------------------- */
+
+/* Pages and contiguous buffers: ordinary pages of the buffer's own. */
+static void dmashim_pages_release(struct dmashim_buf *buf)
+{
+	if (!buf->pages)
+		return;
+	sg_free_table(buf->sgt);
+	dmashim_free_pages(buf, buf->nr_pages);
+	kvfree(buf->pages);
+}
+
+/* Ordinary pages, one by one: get_user_pages() accepts the mapping. */
+static int dmashim_pages_mmap(struct dmashim_buf *buf,
+			      struct vm_area_struct *vma)
+{
+	return vm_map_pages(vma, buf->pages, buf->nr_pages);
+}
+
+static void *dmashim_pages_vmap(struct dmashim_buf *buf)
+{
+	return vmap(buf->pages, buf->nr_pages, VM_MAP, PAGE_KERNEL);
+}
+
+static void dmashim_pages_vunmap(struct dmashim_buf *buf, void *vaddr)
+{
+	vunmap(vaddr);
+}
+
+static const struct dmashim_buf_ops dmashim_pages_ops = {
+	.release = dmashim_pages_release,
+	.mmap = dmashim_pages_mmap,
+	.vmap = dmashim_pages_vmap,
+	.vunmap = dmashim_pages_vunmap,
+};
+
+/* Coherent memory goes with its device, or with the buffer. */
+static void dmashim_coherent_release(struct dmashim_buf *buf)
+{
+	if (!buf->dd)
+		return;
+	/* The revocation of its device may have freed it already. */
+	down_read(&buf->dd->sem);
+	if (!buf->dd->gone) {
+		dmashim_dev_del_user(buf->dd, &buf->user);
+		dmashim_free_coherent(buf);
+	}
+	up_read(&buf->dd->sem);
+	dmashim_share_put(buf->share);
+	dmashim_dev_put(buf->dd);
+}
+
+static int dmashim_coherent_mmap(struct dmashim_buf *buf,
+				 struct vm_area_struct *vma)
+{
+	if (buf->dead)
+		return -ENODEV;
+	return dma_mmap_coherent(buf->dd->dev, vma, buf->cpu_addr,
+				 buf->dma_addr, buf->size);
+}
+
+static void *dmashim_coherent_vmap(struct dmashim_buf *buf)
+{
+	return buf->cpu_addr;
+}
+
+static void dmashim_coherent_vunmap(struct dmashim_buf *buf, void *vaddr)
+{
+}
+
+static const struct dmashim_buf_ops dmashim_coherent_ops = {
+	.release = dmashim_coherent_release,
+	.mmap = dmashim_coherent_mmap,
+	.vmap = dmashim_coherent_vmap,
+	.vunmap = dmashim_coherent_vunmap,
+};
+
 /**
  * dmashim_buf_destroy() - free a buffer and its memory
  * @buf: the buffer; its dma-buf, if it had one, is released
  */
 void dmashim_buf_destroy(struct dmashim_buf *buf)
 {
-	switch (buf->origin) {
-	case DMASHIM_ORIGIN_COHERENT:
-		if (!buf->dd)
-			break;
-		/* The revocation of its device may have freed it already. */
-		down_read(&buf->dd->sem);
-		if (!buf->dd->gone) {
-			dmashim_dev_del_user(buf->dd, &buf->user);
-			dmashim_free_coherent(buf);
-		}
-		up_read(&buf->dd->sem);
-		dmashim_share_put(buf->share);
-		dmashim_dev_put(buf->dd);
-		break;
-	case DMASHIM_ORIGIN_PINNED:
-		dmashim_pin_release(buf);
-		break;
-	default:
-		if (!buf->pages)
-			break;
-		sg_free_table(buf->sgt);
-		dmashim_free_pages(buf, buf->nr_pages);
-		kvfree(buf->pages);
-		break;
-	}
+	buf->ops->release(buf);
 	dmashim_uncharge_pages(&buf->charge);
 	mutex_destroy(&buf->bounced_lock);
 	mutex_destroy(&buf->lock);
@@ -310,17 +367,23 @@ void dmashim_buf_destroy(struct dmashim_buf *buf)
 int dmashim_buf_alloc(struct dmashim_ctx *ctx, struct dmashim_alloc *alloc,
 		      struct dmashim_new_fd *nfd)
 {
-	static const enum dmashim_buf_origin origins[] = {
-		[DMASHIM_BUF_PAGES] = DMASHIM_ORIGIN_PAGES,
-		[DMASHIM_BUF_CONTIGUOUS] = DMASHIM_ORIGIN_CONTIGUOUS,
-		[DMASHIM_BUF_COHERENT] = DMASHIM_ORIGIN_COHERENT,
+	static const struct {
+		enum dmashim_buf_origin origin;
+		const struct dmashim_buf_ops *ops;
+	} kinds[] = {
+		[DMASHIM_BUF_PAGES] = {
+			DMASHIM_ORIGIN_PAGES, &dmashim_pages_ops },
+		[DMASHIM_BUF_CONTIGUOUS] = {
+			DMASHIM_ORIGIN_CONTIGUOUS, &dmashim_pages_ops },
+		[DMASHIM_BUF_COHERENT] = {
+			DMASHIM_ORIGIN_COHERENT, &dmashim_coherent_ops },
 	};
 	struct dmashim_buf *buf;
 	struct dmashim_dev *dd;
 	int ret, fd;
 
 	if (alloc->flags || alloc->__reserved ||
-	    alloc->kind >= ARRAY_SIZE(origins) ||
+	    alloc->kind >= ARRAY_SIZE(kinds) ||
 	    !dmashim_fd_flags_valid(alloc->fd_flags))
 		return -EINVAL;
 	ret = dmashim_buf_check_length(alloc->length);
@@ -330,7 +393,8 @@ int dmashim_buf_alloc(struct dmashim_ctx *ctx, struct dmashim_alloc *alloc,
 	    alloc->length > DMASHIM_CONTIG_MAX)
 		return -EFBIG;
 
-	buf = dmashim_buf_create(origins[alloc->kind],
+	buf = dmashim_buf_create(kinds[alloc->kind].origin,
+				 kinds[alloc->kind].ops,
 				 PAGE_ALIGN(alloc->length));
 	if (!buf)
 		return -ENOMEM;

@@ -24,7 +24,6 @@
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
-#include <linux/vmalloc.h>
 
 #include <linux/dmashim.h>
 #include "dmashim.h"
@@ -348,21 +347,10 @@ static int dmashim_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	struct dmashim_buf *buf = dmabuf->priv;
 	int ret;
 
-	switch (buf->origin) {
-	case DMASHIM_ORIGIN_PINNED:
-		/* The memory is its owner's, mapped already. */
-		return -ENODEV;
-	case DMASHIM_ORIGIN_COHERENT:
-		mutex_lock(&buf->lock);
-		ret = buf->dead ? -ENODEV :
-		      dma_mmap_coherent(buf->dd->dev, vma, buf->cpu_addr,
-					buf->dma_addr, buf->size);
-		mutex_unlock(&buf->lock);
-		return ret;
-	default:
-		/* Ordinary pages: get_user_pages() accepts the mapping. */
-		return vm_map_pages(vma, buf->pages, buf->nr_pages);
-	}
+	mutex_lock(&buf->lock);
+	ret = buf->ops->mmap(buf, vma);
+	mutex_unlock(&buf->lock);
+	return ret;
 }
 
 static int dmashim_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
@@ -376,11 +364,7 @@ static int dmashim_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	} else if (!dmashim_buf_shareable(buf, NULL)) {
 		ret = -EXDEV;
 	} else if (!buf->vmap_count) {
-		if (buf->origin == DMASHIM_ORIGIN_COHERENT)
-			buf->vaddr = buf->cpu_addr;
-		else
-			buf->vaddr = vmap(buf->pages, buf->nr_pages, VM_MAP,
-					  PAGE_KERNEL);
+		buf->vaddr = buf->ops->vmap(buf);
 		if (!buf->vaddr)
 			ret = -ENOMEM;
 	}
@@ -399,8 +383,7 @@ static void dmashim_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
 
 	mutex_lock(&buf->lock);
 	if (!--buf->vmap_count) {
-		if (buf->origin != DMASHIM_ORIGIN_COHERENT)
-			vunmap(buf->vaddr);
+		buf->ops->vunmap(buf, buf->vaddr);
 		buf->vaddr = NULL;
 	}
 	mutex_unlock(&buf->lock);

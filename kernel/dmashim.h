@@ -191,10 +191,32 @@ enum dmashim_buf_origin {
 	DMASHIM_ORIGIN_PINNED,
 };
 
+struct dmashim_buf;
+struct vm_area_struct;
+
+/**
+ * struct dmashim_buf_ops - what each origin of buffer memory does its way
+ * @release: free the memory and what holds it, whatever of it was set up
+ *	(the rest of the buffer is dmashim_buf_destroy()'s)
+ * @mmap: map the memory for userspace; the buffer's @lock held
+ * @vmap: a kernel mapping of the whole pages, or NULL; @lock held
+ * @vunmap: undo @vmap; @lock held
+ *
+ * Given once, when the buffer is created: the one place that knows how
+ * the memory of that origin is handled.
+ */
+struct dmashim_buf_ops {
+	void (*release)(struct dmashim_buf *buf);
+	int (*mmap)(struct dmashim_buf *buf, struct vm_area_struct *vma);
+	void *(*vmap)(struct dmashim_buf *buf);
+	void (*vunmap)(struct dmashim_buf *buf, void *vaddr);
+};
+
 /**
  * struct dmashim_buf - memory dmashim exports as a dma-buf
  * @dmabuf: the dma-buf; its release frees the buffer
  * @origin: &enum dmashim_buf_origin
+ * @ops: how memory of that origin is handled
  * @size: bytes (the dma-buf's size; for pinned memory, the bytes asked
  *	for, and the dma-buf is the whole pages they lie in)
  * @sgt: the memory as pages: every byte of the buffer, in order, with
@@ -222,6 +244,7 @@ enum dmashim_buf_origin {
 struct dmashim_buf {
 	struct dma_buf *dmabuf;
 	enum dmashim_buf_origin origin;
+	const struct dmashim_buf_ops *ops;
 	size_t size;
 	struct sg_table *sgt;
 	struct page **pages;
@@ -397,6 +420,7 @@ bool dmashim_iommu_lazy(struct device *dev);
 int dmashim_buf_alloc(struct dmashim_ctx *ctx, struct dmashim_alloc *alloc,
 		      struct dmashim_new_fd *nfd);
 struct dmashim_buf *dmashim_buf_create(enum dmashim_buf_origin origin,
+				       const struct dmashim_buf_ops *ops,
 				       size_t size);
 void dmashim_buf_destroy(struct dmashim_buf *buf);
 int dmashim_buf_check_length(u64 length);
@@ -407,7 +431,6 @@ bool dmashim_buf_coherent_for(struct dmashim_buf *buf, struct device *dev);
 /* pin.c */
 int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin,
 		struct dmashim_new_fd *nfd);
-void dmashim_pin_release(struct dmashim_buf *buf);
 
 /* dmabuf.c */
 struct dmashim_buf *dmashim_dmabuf_to_buf(struct dma_buf *dmabuf);

@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <linux/dmashim.h>
 #include "dmashim.h"
@@ -38,6 +39,45 @@ static int dmashim_pin_pages(struct dmashim_buf *buf, unsigned long start,
 	}
 	return 0;
 }
+
+/*
+ * Unpin a pinned buffer's pages, whatever of it was set up; its charge
+ * goes with the buffer.  Works after the process that pinned the memory
+ * has exited.
+ */
+static void dmashim_pinned_release(struct dmashim_buf *buf)
+{
+	if (!buf->sgt->sgl)
+		return;
+	sg_free_table(buf->sgt);
+	/* A device may have written them: dirty, or the bytes may be lost. */
+	unpin_user_pages_dirty_lock(buf->pages, buf->nr_pages, buf->writable);
+	kvfree(buf->pages);
+}
+
+/* The memory is its owner's, mapped already. */
+static int dmashim_pinned_mmap(struct dmashim_buf *buf,
+			       struct vm_area_struct *vma)
+{
+	return -ENODEV;
+}
+
+static void *dmashim_pinned_vmap(struct dmashim_buf *buf)
+{
+	return vmap(buf->pages, buf->nr_pages, VM_MAP, PAGE_KERNEL);
+}
+
+static void dmashim_pinned_vunmap(struct dmashim_buf *buf, void *vaddr)
+{
+	vunmap(vaddr);
+}
+
+static const struct dmashim_buf_ops dmashim_pinned_ops = {
+	.release = dmashim_pinned_release,
+	.mmap = dmashim_pinned_mmap,
+	.vmap = dmashim_pinned_vmap,
+	.vunmap = dmashim_pinned_vunmap,
+};
 
 /**
  * dmashim_pin() - DMASHIM_IOCTL_PIN
@@ -64,7 +104,8 @@ int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin,
 	if (ret)
 		return ret;
 
-	buf = dmashim_buf_create(DMASHIM_ORIGIN_PINNED, pin->length);
+	buf = dmashim_buf_create(DMASHIM_ORIGIN_PINNED, &dmashim_pinned_ops,
+				 pin->length);
 	if (!buf)
 		return -ENOMEM;
 	first = pin->addr & PAGE_MASK;
@@ -108,21 +149,4 @@ err_pages:
 err_buf:
 	dmashim_buf_destroy(buf);
 	return ret;
-}
-
-/**
- * dmashim_pin_release() - unpin a pinned buffer's pages
- * @buf: a pinned buffer, going away (its charge goes with it,
- *	dmashim_buf_destroy())
- *
- * Works after the process that pinned the memory has exited.
- */
-void dmashim_pin_release(struct dmashim_buf *buf)
-{
-	if (!buf->sgt->sgl)
-		return;
-	sg_free_table(buf->sgt);
-	/* A device may have written them: dirty, or the bytes may be lost. */
-	unpin_user_pages_dirty_lock(buf->pages, buf->nr_pages, buf->writable);
-	kvfree(buf->pages);
 }
