@@ -107,6 +107,7 @@ int dmashim_sync(struct dmashim_ctx *ctx, struct dmashim_sync *req)
 	 * the mapping).
 	 */
 	if (!map->buf && map->mapped_flags & DMASHIM_MAPPED_BOUNCED) {
+		ret = 0;
 		if (for_cpu ? req->dir != DMASHIM_DIR_TO_DEVICE :
 			      req->dir != DMASHIM_DIR_FROM_DEVICE)
 			ret = dmashim_foreign_bounce(map, req->offset,
