@@ -332,19 +332,27 @@ TEST_F(ctx, no_fd_without_copy_out)
 /* The structs of buffers, mappings and the pool follow the same rules. */
 TEST_F(ctx, sizes_of_every_struct)
 {
+	/* The first version's size: smaller is refused, larger accepted. */
 	static const struct {
 		unsigned long request;
-		unsigned int size;
+		unsigned int size, first;
 		const char *name;
 	} ioctls[] = {
-		{ DMASHIM_IOCTL_ALLOC, sizeof(struct dmashim_alloc), "alloc" },
-		{ DMASHIM_IOCTL_PIN, sizeof(struct dmashim_pin), "pin" },
-		{ DMASHIM_IOCTL_MAP, sizeof(struct dmashim_map), "map" },
-		{ DMASHIM_IOCTL_UNMAP, sizeof(struct dmashim_unmap), "unmap" },
+		{ DMASHIM_IOCTL_ALLOC, sizeof(struct dmashim_alloc),
+		  sizeof(struct dmashim_alloc), "alloc" },
+		{ DMASHIM_IOCTL_PIN, sizeof(struct dmashim_pin),
+		  sizeof(struct dmashim_pin), "pin" },
+		{ DMASHIM_IOCTL_MAP, sizeof(struct dmashim_map),
+		  sizeof(struct dmashim_map), "map" },
+		{ DMASHIM_IOCTL_UNMAP, sizeof(struct dmashim_unmap),
+		  sizeof(struct dmashim_unmap), "unmap" },
 		{ DMASHIM_IOCTL_SEGMENTS, sizeof(struct dmashim_segments),
-		  "segments" },
-		{ DMASHIM_IOCTL_SYNC, sizeof(struct dmashim_sync), "sync" },
-		{ DMASHIM_IOCTL_STATS, sizeof(struct dmashim_stats), "stats" },
+		  sizeof(struct dmashim_segments), "segments" },
+		{ DMASHIM_IOCTL_SYNC, sizeof(struct dmashim_sync),
+		  sizeof(struct dmashim_sync), "sync" },
+		/* share_refusals came later */
+		{ DMASHIM_IOCTL_STATS, sizeof(struct dmashim_stats),
+		  offsetof(struct dmashim_stats, share_refusals), "stats" },
 	};
 	long page = sysconf(_SC_PAGESIZE);
 	__u32 *buf = calloc(1, 2 * page);
@@ -353,7 +361,7 @@ TEST_F(ctx, sizes_of_every_struct)
 	ASSERT_NE(NULL, buf);
 	for (i = 0; i < ARRAY_SIZE(ioctls); i++) {
 		unsigned long request = ioctls[i].request;
-		unsigned int sizes[] = { 0, 8, ioctls[i].size - 1, page + 1 };
+		unsigned int sizes[] = { 0, 8, ioctls[i].first - 1, page + 1 };
 		size_t j;
 
 		for (j = 0; j < ARRAY_SIZE(sizes); j++) {
@@ -385,6 +393,26 @@ TEST_F(ctx, stats_long_size_zero_tail)
 	EXPECT_LT(0, st->pool_bytes);
 	for (i = sizeof(*st); i < sizeof(buf); i++)
 		ASSERT_EQ(0, buf[i]);
+}
+
+/*
+ * A binary that knows STATS before share_refusals: its size is accepted,
+ * and nothing is written past it.
+ */
+TEST_F(ctx, stats_first_version)
+{
+	const size_t first = offsetof(struct dmashim_stats, share_refusals);
+	unsigned char buf[sizeof(struct dmashim_stats)];
+	struct dmashim_stats *st = (struct dmashim_stats *)buf;
+	size_t i;
+
+	memset(buf, 0xaa, sizeof(buf));
+	memset(buf, 0, first);
+	st->size = first;
+	ASSERT_EQ(0, ioctl_errno(self->fd, DMASHIM_IOCTL_STATS, buf));
+	EXPECT_LT(0, st->pool_bytes);
+	for (i = first; i < sizeof(buf); i++)
+		ASSERT_EQ(0xaa, buf[i]);
 }
 
 TEST_HARNESS_MAIN
