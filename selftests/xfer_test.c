@@ -206,12 +206,70 @@ static long long dma_debug_errors(void)
 }
 
 /*
+ * A buffer of @kind, or pinned memory: kinds NR_KINDS and NR_KINDS + 1
+ * are pinned too, a page-aligned mmap and a malloc'd block (at an odd
+ * address) respectively.  0 or -errno.
+ */
+static int any_buffer(int ctx, unsigned int kind, size_t size,
+		      struct buffer *b, void **mem)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char *p;
+	int fd;
+
+	*mem = NULL;
+	if (kind < NR_KINDS)
+		return buffer_get(ctx, kind, size, b);
+	memset(b, 0, sizeof(*b));
+	if (kind == NR_KINDS) {
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p == MAP_FAILED)
+			return -errno;
+		*mem = p;
+		b->cpu_len = size;
+	} else {
+		p = malloc(size + page);
+		if (!p)
+			return -ENOMEM;
+		*mem = p;
+		p += 3;
+	}
+	memset(p, 0, size);
+	fd = buf_pin(ctx, p, size, DMASHIM_PIN_DEVICE_WRITES);
+	if (fd < 0)
+		return fd;
+	b->fd = fd;
+	b->cpu = p;
+	b->len = size;
+	return 0;
+}
+
+static void any_buffer_put(unsigned int kind, struct buffer *b, void *mem)
+{
+	if (kind < NR_KINDS) {
+		buffer_put(b);
+		return;
+	}
+	close(b->fd);
+	if (kind == NR_KINDS)
+		munmap(mem, b->cpu_len);
+	else
+		free(mem);
+}
+
+static const char *any_kind_name(unsigned int kind)
+{
+	return kind < NR_KINDS ? kind_name(kind) :
+	       kind == NR_KINDS ? "pinned page-aligned" : "pinned malloc'd";
+}
+
+/*
  * Every kind as the source and as the destination of every kind, at
- * offsets other than 0 on both sides and at 0, pinned memory included
- * (a page-aligned page of it, and malloc'd bytes anywhere): the data
- * arrives, and the DMA API debugging of the debug kernel finds nothing
- * wrong with the syncs on the way (each sync covers what the device's
- * mapping holds).
+ * offsets other than 0 on both sides and at 0, pinned memory of every
+ * alignment included: the data arrives, and the DMA API debugging of the
+ * debug kernel finds nothing wrong with the syncs on the way (each sync
+ * covers what the device's mapping holds).
  */
 TEST_F_TIMEOUT(xfer, every_kind_both_sides, 300)
 {
@@ -220,37 +278,104 @@ TEST_F_TIMEOUT(xfer, every_kind_both_sides, 300)
 	} shapes[] = {
 		{ 0, 0, 4096 }, { 100, 4096, 4096 }, { 4095, 1, 5000 },
 	};
+	const unsigned int kinds = NR_KINDS + 2;
 	long long errors = dma_debug_errors();
+	void *smem, *dmem;
 	struct dmashim_xfer x;
 	struct buffer src, dst;
 	unsigned int s, d, i;
 	size_t size = 3 * 4096;
-	char what[64];
 
-	for (s = 0; s < NR_KINDS; s++) {
-		for (d = 0; d < NR_KINDS; d++) {
-			ASSERT_EQ(0, buffer_get(self->ctx, s, size, &src));
-			ASSERT_EQ(0, buffer_get(self->ctx, d, size, &dst));
-			pattern_fill(src.cpu, size, 0, s * 4 + d + 1);
+	for (s = 0; s < kinds; s++) {
+		for (d = 0; d < kinds; d++) {
+			ASSERT_EQ(0, any_buffer(self->ctx, s, size, &src, &smem));
+			ASSERT_EQ(0, any_buffer(self->ctx, d, size, &dst, &dmem));
+			pattern_fill(src.cpu, size, 0, s * 8 + d + 1);
 			for (i = 0; i < ARRAY_SIZE(shapes); i++) {
-				snprintf(what, sizeof(what), "%s to %s, shape %u",
-					 kind_name(s), kind_name(d), i);
 				memset(dst.cpu, 0, size);
 				x = xfer_memcpy(dst.fd, shapes[i].doff, src.fd,
 						shapes[i].soff, shapes[i].len);
 				run_one(_metadata, self->ch, &x);
 				EXPECT_PATTERN(dst.cpu + shapes[i].doff,
 					       shapes[i].len, shapes[i].soff,
-					       s * 4 + d + 1);
+					       s * 8 + d + 1);
 				if (errors >= 0)
 					EXPECT_EQ(errors, dma_debug_errors())
-						TH_LOG("dma-debug: %s", what);
+						TH_LOG("dma-debug: %s to %s, shape %u",
+						       any_kind_name(s),
+						       any_kind_name(d), i);
 				errors = dma_debug_errors();
 			}
-			buffer_put(&dst);
-			buffer_put(&src);
+			any_buffer_put(d, &dst, dmem);
+			any_buffer_put(s, &src, smem);
 		}
 	}
+}
+
+/*
+ * The same memory pinned again, as a new buffer, while the channel still
+ * has the first one mapped (its fd closed, a channel keeps what it
+ * mapped): the device must never have the same memory mapped twice (DMA
+ * API debugging cannot tell which mapping a sync is for: "device driver
+ * tries to sync DMA memory it has not allocated"), so the idle old
+ * mapping goes; one with a transfer in flight makes the new buffer
+ * wait its turn (EBUSY).
+ */
+TEST_F_TIMEOUT(xfer, same_memory_pinned_again, 120)
+{
+	const size_t size = 3 * 4096;
+	long long errors = dma_debug_errors();
+	struct dmashim_xfer x;
+	struct buffer pages;
+	unsigned char *mem;
+	int a, b;
+
+	ASSERT_EQ(0, buffer_get(self->ctx, DMASHIM_BUF_PAGES, size, &pages));
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	pattern_fill(mem, size, 0, 13);
+
+	a = buf_pin(self->ctx, mem, size, DMASHIM_PIN_DEVICE_WRITES);
+	ASSERT_LE(0, a);
+	x = xfer_memcpy(pages.fd, 0, a, 0, size);
+	run_one(_metadata, self->ch, &x);
+	close(a);
+	b = buf_pin(self->ctx, mem + 100, size - 200,
+		    DMASHIM_PIN_DEVICE_WRITES);
+	ASSERT_LE(0, b);
+	memset(pages.cpu, 0, size);
+	x = xfer_memcpy(pages.fd, 7, b, 5, 4096);
+	run_one(_metadata, self->ch, &x);
+	EXPECT_PATTERN(pages.cpu + 7, 4096, 105, 13);
+	pattern_fill(pages.cpu, size, 0, 14);
+	x = xfer_memcpy(b, 4001, pages.fd, 0, 4096);
+	run_one(_metadata, self->ch, &x);
+	EXPECT_PATTERN(mem + 4101, 4096, 0, 14);
+	if (errors >= 0)
+		EXPECT_EQ(errors, dma_debug_errors());
+
+	/* In flight on the channel: the other buffer waits its turn. */
+	if (!strcmp(variant->driver, CPU_DMA_DRIVER)) {
+		struct dmashim_record rec;
+		int c;
+
+		ASSERT_EQ(0, cpudma_step_delay(300));
+		x = xfer_memcpy(pages.fd, 0, b, 0, 4096);
+		ASSERT_EQ(0, chan_submit(self->ch, &x, 1, NULL));
+		c = buf_pin(self->ctx, mem, 4096, DMASHIM_PIN_DEVICE_WRITES);
+		ASSERT_LE(0, c);
+		x = xfer_memcpy(pages.fd, 4096, c, 0, 4096);
+		EXPECT_EQ(-EBUSY, chan_submit(self->ch, &x, 1, NULL));
+		ASSERT_EQ(0, chan_record(self->ch, &rec, -1));
+		EXPECT_EQ(DMASHIM_XFER_COMPLETE, rec.status);
+		cpudma_step_delay(0);
+		run_one(_metadata, self->ch, &x);
+		close(c);
+	}
+	close(b);
+	munmap(mem, size);
+	buffer_put(&pages);
 }
 
 /* The bytes of @n ranges of @from, one after another, into @stream. */
