@@ -48,6 +48,43 @@ struct dmashim_plan {
 /* ---- the mapping cache ------------------------------------------------ */
 
 /*
+ * Before @buf (NULL for a foreign buffer) is mapped: a pinned buffer's
+ * memory may be another cached buffer's, pinned again.  A device that no
+ * IOMMU translates would see the same bytes at the same address through
+ * both (an IOMMU gives each mapping its own): it must not have them
+ * mapped twice.  An idle mapping of them goes now (torn down here, freed
+ * with @dropped); one with a transfer in flight makes the new one wait
+ * its turn (-EBUSY).
+ */
+static int dmashim_cache_make_room(struct dmashim_chan *ch,
+				   const struct dmashim_buf *buf,
+				   struct list_head *dropped)
+{
+	struct dmashim_chan_map *cm, *next;
+	const struct dmashim_buf *other;
+	unsigned long flags;
+	unsigned int busy;
+
+	if (!buf || buf->origin != DMASHIM_ORIGIN_PINNED || ch->dd->translated)
+		return 0;
+	list_for_each_entry_safe(cm, next, &ch->cache, node) {
+		other = cm->map->buf;
+		if (!other || other->origin != DMASHIM_ORIGIN_PINNED ||
+		    !dmashim_pinned_overlap(buf, other))
+			continue;
+		spin_lock_irqsave(&ch->lock, flags);
+		busy = cm->busy;
+		spin_unlock_irqrestore(&ch->lock, flags);
+		if (busy)
+			return -EBUSY;
+		dmashim_mapping_revoke_now(cm->map);
+		list_move(&cm->node, dropped);
+		ch->cache_len--;
+	}
+	return 0;
+}
+
+/*
  * The cached mapping of the buffer behind @fd, made (and the cache
  * trimmed) if there is none.  The device is read-locked; @dropped
  * collects what was trimmed, to destroy once it is unlocked.
@@ -60,6 +97,7 @@ static struct dmashim_chan_map *dmashim_cache_get(struct dmashim_chan *ch,
 	enum dma_data_direction dir;
 	struct dma_buf *dmabuf;
 	unsigned long flags;
+	int ret;
 
 	dmabuf = dma_buf_get(fd);
 	if (IS_ERR(dmabuf))
@@ -70,6 +108,12 @@ static struct dmashim_chan_map *dmashim_cache_get(struct dmashim_chan *ch,
 			dma_buf_put(dmabuf);
 			return cm;
 		}
+	}
+	ret = dmashim_cache_make_room(ch, dmashim_dmabuf_to_buf(dmabuf),
+				      dropped);
+	if (ret) {
+		dma_buf_put(dmabuf);
+		return ERR_PTR(ret);
 	}
 
 	cm = kzalloc(sizeof(*cm), GFP_KERNEL);

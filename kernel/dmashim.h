@@ -195,6 +195,18 @@ struct dmashim_buf;
 struct vm_area_struct;
 
 /**
+ * struct dmashim_pinned_span - the bytes of one page a pinned buffer holds
+ * @pfn: the page's frame
+ * @start: first byte, in the page
+ * @end: one past the last
+ */
+struct dmashim_pinned_span {
+	unsigned long pfn;
+	u32 start;
+	u32 end;
+};
+
+/**
  * struct dmashim_buf_ops - what each origin of buffer memory does its way
  * @release: free the memory and what holds it, whatever of it was set up
  *	(the rest of the buffer is dmashim_buf_destroy()'s)
@@ -240,6 +252,8 @@ struct dmashim_buf_ops {
  * @share: (coherent) the allocator's share of @dd, which holds the
  *	allocation's address space
  * @charge: the memory, charged to its allocator's locked memory
+ * @spans: (pinned) the bytes of each page it holds, sorted by frame:
+ *	another buffer may pin the same memory (dmashim_pinned_overlap())
  */
 struct dmashim_buf {
 	struct dma_buf *dmabuf;
@@ -263,6 +277,7 @@ struct dmashim_buf {
 	struct dmashim_user user;
 	struct dmashim_share *share;
 	struct dmashim_charge charge;
+	struct dmashim_pinned_span *spans;
 };
 
 /**
@@ -431,6 +446,8 @@ bool dmashim_buf_coherent_for(struct dmashim_buf *buf, struct device *dev);
 /* pin.c */
 int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin,
 		struct dmashim_new_fd *nfd);
+bool dmashim_pinned_overlap(const struct dmashim_buf *a,
+			    const struct dmashim_buf *b);
 
 /* dmabuf.c */
 struct dmashim_buf *dmashim_dmabuf_to_buf(struct dma_buf *dmabuf);

@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/vmalloc.h>
 
 #include <linux/dmashim.h>
@@ -53,6 +54,7 @@ static void dmashim_pinned_release(struct dmashim_buf *buf)
 	/* A device may have written them: dirty, or the bytes may be lost. */
 	unpin_user_pages_dirty_lock(buf->pages, buf->nr_pages, buf->writable);
 	kvfree(buf->pages);
+	kvfree(buf->spans);
 }
 
 /* The memory is its owner's, mapped already. */
@@ -78,6 +80,67 @@ static const struct dmashim_buf_ops dmashim_pinned_ops = {
 	.vmap = dmashim_pinned_vmap,
 	.vunmap = dmashim_pinned_vunmap,
 };
+
+static int dmashim_span_cmp(const void *a, const void *b)
+{
+	const struct dmashim_pinned_span *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/* The bytes of each page the buffer holds, by frame, sorted. */
+static int dmashim_pinned_spans(struct dmashim_buf *buf, unsigned long addr)
+{
+	unsigned long i, last = buf->nr_pages - 1;
+	struct dmashim_pinned_span *sp;
+
+	buf->spans = kvmalloc_array(buf->nr_pages, sizeof(*buf->spans),
+				    GFP_KERNEL);
+	if (!buf->spans)
+		return -ENOMEM;
+	for (i = 0; i < buf->nr_pages; i++) {
+		sp = &buf->spans[i];
+		sp->pfn = page_to_pfn(buf->pages[i]);
+		sp->start = i ? 0 : offset_in_page(addr);
+		sp->end = i < last ? PAGE_SIZE :
+			  offset_in_page(addr + buf->size - 1) + 1;
+	}
+	sort(buf->spans, buf->nr_pages, sizeof(*buf->spans),
+	     dmashim_span_cmp, NULL);
+	return 0;
+}
+
+/**
+ * dmashim_pinned_overlap() - whether two pinned buffers share memory
+ * @a: a pinned buffer
+ * @b: another
+ *
+ * The same memory may be pinned by two buffers (pinned again while a
+ * channel still holds the first): a device without an IOMMU must not
+ * have both mapped at once, for the DMA API's debugging, and the syncs,
+ * could not tell which mapping an address is of.  Buffers that only
+ * share a page, each its own bytes of it, do not overlap.
+ *
+ * Return: true if a byte of @a is a byte of @b.
+ */
+bool dmashim_pinned_overlap(const struct dmashim_buf *a,
+			    const struct dmashim_buf *b)
+{
+	const struct dmashim_pinned_span *x, *y;
+	unsigned long i = 0, j = 0;
+
+	while (i < a->nr_pages && j < b->nr_pages) {
+		x = &a->spans[i];
+		y = &b->spans[j];
+		if (x->pfn == y->pfn && x->start < y->end && y->start < x->end)
+			return true;
+		if (x->pfn <= y->pfn)
+			i++;
+		else
+			j++;
+	}
+	return false;
+}
 
 /**
  * dmashim_pin() - DMASHIM_IOCTL_PIN
@@ -127,11 +190,14 @@ int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin,
 	ret = dmashim_pin_pages(buf, first, gup_flags);
 	if (ret)
 		goto err_account;
+	ret = dmashim_pinned_spans(buf, pin->addr);
+	if (ret)
+		goto err_unpin;
 	ret = sg_alloc_table_from_pages(buf->sgt, buf->pages, buf->nr_pages,
 					offset_in_page(pin->addr), pin->length,
 					GFP_KERNEL);
 	if (ret)
-		goto err_unpin;
+		goto err_pfns;
 
 	ret = dmashim_dmabuf_export(buf, pin->fd_flags, nfd);
 	if (ret < 0)
@@ -139,6 +205,9 @@ int dmashim_pin(struct dmashim_ctx *ctx, struct dmashim_pin *pin,
 	pin->fd = ret;
 	return 0;
 
+err_pfns:
+	kvfree(buf->spans);
+	buf->spans = NULL;
 err_unpin:
 	unpin_user_pages(buf->pages, buf->nr_pages);
 err_account:
