@@ -876,9 +876,12 @@ enum dmashim_submit_flags {
  * for reading or a destination not open for writing; %EOPNOTSUPP for a
  * foreign buffer that would bounce (see above); %EDESTADDRREQ
  * for a slave or cyclic transfer before any DMASHIM_IOCTL_CHAN_CONFIG;
- * %EBUSY if the descriptor pool cannot hold the batch now, or if a
+ * %EBUSY if the descriptor pool cannot hold the batch now, if a
  * source would wait for the channel's own transfer while the channel is
- * paused or runs a cyclic transfer (see above); %EINTR (or a restart) if
+ * paused or runs a cyclic transfer (see above), or if pinned memory of a
+ * buffer is also another pinned buffer's that the channel has a
+ * transfer in flight on (without an IOMMU a device must not have the
+ * same bytes mapped twice; an idle such buffer is unmapped first); %EINTR (or a restart) if
  * a signal came while waiting; the error the in-fence was signalled with
  * (nothing is submitted after a failed in-fence);
  * %EFAULT; mapping errors (see &struct dmashim_map).
