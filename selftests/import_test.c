@@ -245,6 +245,32 @@ static int copy(int ch, int dst, int src, size_t off, size_t len)
 	return ret;
 }
 
+/*
+ * Whether edu, the channel's device, reaches the foreign buffer @fd only
+ * through dmashim's bounce pool: a limited device without an IOMMU and
+ * pages out of its reach (6.1-noiommu; vgem's pages lie anywhere).  The
+ * spare edu, bound with the same mask, sees the buffer as the channel's
+ * edu does.  1 if bounced, 0 if not, or -errno.
+ */
+static int edu_bounces(int fd)
+{
+	struct mapping m;
+	int ctx, ret;
+
+	ctx = ctx_open_bound(edu_bind_name(), EDU_DMA_BITS);
+	if (ctx < 0)
+		return ctx;
+	ret = map_buf(ctx, fd, DMASHIM_DIR_BIDIRECTIONAL, 0, &m);
+	if (!ret) {
+		ret = !!(m.mapped_flags & DMASHIM_MAPPED_BOUNCED);
+		if (ctx_unmap(ctx, m.handle))
+			ret = -EIO;
+		mapping_free(&m);
+	}
+	close(ctx);
+	return ret;
+}
+
 static void foreign_cpu(struct foreign *f, unsigned long long when)
 {
 	if (f->sync)
@@ -288,6 +314,24 @@ static void exercise(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, ctx_unmap(self->ctx, m.handle));
 	mapping_free(&m);
 	free(view);
+
+	/*
+	 * A channel refuses a foreign buffer its device reaches only through
+	 * the pool: the bounce copies would wait for the buffer's fences on
+	 * the way to signalling the transfer's own (Documentation/uapi.rst).
+	 */
+	if (!strcmp(variant->driver, EDU_DMA_DRIVER)) {
+		int bounced = edu_bounces(f->fd);
+
+		ASSERT_LE(0, bounced);
+		if (bounced) {
+			EXPECT_EQ(-EOPNOTSUPP,
+				  copy(self->ch, f->fd, self->d.fd, off, len));
+			EXPECT_EQ(-EOPNOTSUPP,
+				  copy(self->ch, self->d.fd, f->fd, off, len));
+			return;
+		}
+	}
 
 	/* Into the foreign buffer. */
 	pattern_fill(self->d.cpu, self->d.len, 0, 9);
