@@ -101,7 +101,7 @@ enum op {
 	NR_OPS
 };
 
-static const struct {
+static struct {
 	const char *name;
 	unsigned int weight;
 } ops[NR_OPS] = {
@@ -1710,6 +1710,32 @@ static int worker(__u64 seed, __u64 deadline, int sock, bool nobody)
 
 /* ---- the coordinator: environment, leaks ------------------------------- */
 
+/*
+ * DMASHIM_FUZZ_OPS="map,unmap,sync": only those operations (to narrow a
+ * failure down); the others keep their weight 0.  Returns how many.
+ */
+static int select_ops(const char *list)
+{
+	char buf[1024], *tok, *save;
+	int i, n = 0;
+
+	if (!list || !*list)
+		return NR_OPS;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (i = 0; i < NR_OPS; i++) {
+		bool on = false;
+
+		for (tok = strtok_r(buf, ", ", &save); tok;
+		     tok = strtok_r(NULL, ", ", &save))
+			on |= !strcmp(tok, ops[i].name);
+		snprintf(buf, sizeof(buf), "%s", list);
+		if (!on)
+			ops[i].weight = 0;
+		n += on;
+	}
+	return n;
+}
+
 static void find_env(void)
 {
 	struct dmashim_chan_entry *list;
@@ -2007,6 +2033,10 @@ TEST_F_TIMEOUT(fuzz, run, 86400)
 
 	printf("# seed %llu\n", (unsigned long long)seed);
 	printf("# seconds %llu\n", (unsigned long long)seconds);
+	ASSERT_LT(0, select_ops(getenv("DMASHIM_FUZZ_OPS")))
+		TH_LOG("DMASHIM_FUZZ_OPS names no operation");
+	if (getenv("DMASHIM_FUZZ_OPS") && *getenv("DMASHIM_FUZZ_OPS"))
+		printf("# ops %s\n", getenv("DMASHIM_FUZZ_OPS"));
 	fflush(stdout);
 	snprintf(line, sizeof(line), "dmashim-test: fuzz seed %llu, %llu s",
 		 (unsigned long long)seed, (unsigned long long)seconds);
