@@ -7,6 +7,9 @@
 #                     CONFIGS="6.1-intel 6.12-amd" runs a subset
 #   make demo         boot the bench and run the zero-copy pipeline (edu, vgem)
 #   make lint         the static checks only
+#   make fuzz [SECONDS=N] [CONFIG=NAME] [SEED=N]
+#                     the fuzzer alone, for N seconds (default 600) in one
+#                     bench configuration (default 6.12-debug)
 #   make install      library, header, pkg-config file and tool (PREFIX)
 #   make modules_install [KVER=RELEASE]
 #                     the modules, for an installed kernel with headers
@@ -88,7 +91,7 @@ HELPER_SRCS := $(filter-out $(TEST_SRCS),$(wildcard selftests/*.c))
 HELPER_OBJS := $(HELPER_SRCS:selftests/%.c=$(BUILD)/selftests/obj/%.o)
 TEST_HELPERS := $(BUILD)/selftests/obj/libhelpers.a
 
-.PHONY: all deps modules lib tool selftests check lint demo install \
+.PHONY: all deps modules lib tool selftests check lint demo fuzz install \
 	modules_install clean FORCE
 
 all: modules lib tool selftests
@@ -185,6 +188,16 @@ check:
 
 demo: all
 	@tools/bench/demo
+
+# A long run of selftests/fuzz_test.c alone.  The debug kernel is built
+# first if it is the configuration (cached), then everything, for it too.
+SECONDS ?= 600
+CONFIG ?= 6.12-debug
+fuzz:
+	@if [ "$(CONFIG)" = 6.12-debug ]; then tools/bench/debug-kernel build; fi
+	@$(MAKE) --no-print-directory -s all
+	@DMASHIM_FUZZ_SECONDS=$(SECONDS) DMASHIM_FUZZ_SEED=$(SEED) \
+		tools/bench/run --tests fuzz_test $(CONFIG)
 
 # ---- install ---------------------------------------------------------------
 
