@@ -2,7 +2,8 @@
 /*
  * dmashim - moving a mapping between CPU and device: DMASHIM_IOCTL_SYNC
  *
- * Pieces the DMA layer mapped are synced with dma_sync_single_range_*();
+ * Pieces the DMA layer mapped are synced with dma_sync_single_range_*()
+ * where dma_need_sync() says the address needs it;
  * bounced pieces are copied (bounce.c), with swiotlb's rules: into the
  * pool when the device takes a range over for a transfer it reads
  * (to-device or bidirectional), out of it when the CPU takes a range back
@@ -42,6 +43,15 @@ int dmashim_mapping_sync(struct dmashim_mapping *map, u64 offset,
 		switch (p->kind) {
 		case DMASHIM_PIECE_ATTACHED:
 		case DMASHIM_PIECE_MAPPED:
+			/*
+			 * Nothing to do where the DMA layer says so (direct,
+			 * coherent, not bounced): no walk over the segments
+			 * of a large mapping, and no sync of an address that
+			 * two mappings of the same memory share, which
+			 * dma-debug cannot tell apart and reports.
+			 */
+			if (!dma_need_sync(dev, p->dma))
+				break;
 			if (for_cpu)
 				dma_sync_single_range_for_cpu(dev, p->dma,
 							      s - p->offset,
