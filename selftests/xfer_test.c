@@ -269,14 +269,17 @@ static const char *any_kind_name(unsigned int kind)
  * offsets other than 0 on both sides and at 0, pinned memory of every
  * alignment included: the data arrives, and the DMA API debugging of the
  * debug kernel finds nothing wrong with the syncs on the way (each sync
- * covers what the device's mapping holds).
+ * covers what the device's mapping holds).  No copy starts on a page's
+ * last byte: QEMU 7.2's virtio-iommu moves an access that starts there to
+ * the wrong page, which edu's steps can dodge only after the first
+ * (Documentation/uapi.rst, edu).
  */
 TEST_F_TIMEOUT(xfer, every_kind_both_sides, 300)
 {
 	static const struct {
 		__u64 soff, doff, len;
 	} shapes[] = {
-		{ 0, 0, 4096 }, { 100, 4096, 4096 }, { 4095, 1, 5000 },
+		{ 0, 0, 4096 }, { 100, 4096, 4096 }, { 4094, 1, 5000 },
 	};
 	const unsigned int kinds = NR_KINDS + 2;
 	long long errors = dma_debug_errors();
