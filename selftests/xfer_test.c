@@ -152,7 +152,8 @@ FIXTURE_SETUP(xfer)
 
 FIXTURE_TEARDOWN(xfer)
 {
-	close(self->ch);
+	if (self->ch >= 0)
+		close(self->ch);
 	close(self->ctx);
 }
 
@@ -262,6 +263,40 @@ static const char *any_kind_name(unsigned int kind)
 {
 	return kind < NR_KINDS ? kind_name(kind) :
 	       kind == NR_KINDS ? "pinned page-aligned" : "pinned malloc'd";
+}
+
+/*
+ * What the CPU writes between transfers stays when the channel drops its
+ * mapping: both sides are pinned memory, which the CPU writes without
+ * DMA_BUF_IOCTL_SYNC (sources are synced for the device when submitted,
+ * destinations for the CPU when their transfer ends).  Where the mapping
+ * bounces (swiotlb=force, or dmashim's pool for edu without an IOMMU), a
+ * teardown that copied its slots back would put the bytes of the last
+ * transfer over the CPU's newer ones.
+ */
+TEST_F_TIMEOUT(xfer, cpu_writes_survive_cache_teardown, 120)
+{
+	const size_t size = 2 * 4096, len = 3000;
+	struct buffer src, dst;
+	struct dmashim_xfer x;
+	void *smem, *dmem;
+
+	ASSERT_EQ(0, any_buffer(self->ctx, NR_KINDS, size, &src, &smem));
+	ASSERT_EQ(0, any_buffer(self->ctx, NR_KINDS, size, &dst, &dmem));
+	pattern_fill(src.cpu, size, 0, 1);
+	x = xfer_memcpy(dst.fd, 100, src.fd, 100, len);
+	run_one(_metadata, self->ch, &x);
+	EXPECT_PATTERN(dst.cpu + 100, len, 100, 1);
+
+	/* The CPU owns both now: new bytes on each side. */
+	pattern_fill(src.cpu, size, 0, 2);
+	pattern_fill(dst.cpu, size, 0, 3);
+	ASSERT_EQ(0, close(self->ch));
+	self->ch = -1;
+	EXPECT_PATTERN(src.cpu, size, 0, 2);
+	EXPECT_PATTERN(dst.cpu, size, 0, 3);
+	any_buffer_put(NR_KINDS, &src, smem);
+	any_buffer_put(NR_KINDS, &dst, dmem);
 }
 
 /*
