@@ -139,7 +139,8 @@ static struct dmashim_chan_map *dmashim_cache_get(struct dmashim_chan *ch,
 	 */
 	cm->map = dmashim_mapping_create(ch->dd, ch->share, ch->limited,
 					 dmabuf, dir,
-					 DMASHIM_MAP_NO_FOREIGN_BOUNCE, false);
+					 DMASHIM_MAP_NO_FOREIGN_BOUNCE |
+					 DMASHIM_MAP_OWNER_SYNCS, false);
 	dma_buf_put(dmabuf);
 	if (IS_ERR(cm->map)) {
 		long err = PTR_ERR(cm->map);

@@ -45,6 +45,7 @@ struct dmashim_attachment {
 	enum dma_data_direction dir;
 	bool mapped;
 	bool coherent;
+	bool cpu_owns;
 };
 
 static const struct dma_buf_ops dmashim_dmabuf_ops;
@@ -260,6 +261,7 @@ static struct sg_table *dmashim_map_dma_buf(struct dma_buf_attachment *attach,
 		dma_sync_sgtable_for_device(attach->dev, &a->sgt, dir);
 	if (!ret) {
 		a->mapped = true;
+		a->cpu_owns = false;
 		a->dir = dir;
 	}
 	mutex_unlock(&buf->lock);
@@ -275,12 +277,38 @@ static void dmashim_unmap_dma_buf(struct dma_buf_attachment *attach,
 
 	mutex_lock(&buf->lock);
 	if (!a->coherent) {
-		dma_sync_sgtable_for_cpu(attach->dev, sgt, dir);
+		if (!a->cpu_owns)
+			dma_sync_sgtable_for_cpu(attach->dev, sgt, dir);
 		dma_unmap_sgtable(attach->dev, sgt, dir,
 				  DMA_ATTR_SKIP_CPU_SYNC);
 	}
 	a->mapped = false;
 	mutex_unlock(&buf->lock);
+}
+
+/**
+ * dmashim_dmabuf_unmap_synced() - unmap a dmashim buffer's attachment
+ *	whose device writes were all synced for the CPU already
+ * @attach: an attachment to a dmashim buffer (dmashim_dmabuf_to_buf())
+ * @sgt: its mapping
+ * @dir: the direction it was mapped with
+ *
+ * A channel's cache syncs each transfer's destination for the CPU when
+ * the transfer ends, and the CPU owns the memory until the next one: a
+ * sync for the CPU at unmap would copy stale bounce slots over what the
+ * CPU wrote since.  Unmaps without it.
+ */
+void dmashim_dmabuf_unmap_synced(struct dma_buf_attachment *attach,
+				 struct sg_table *sgt,
+				 enum dma_data_direction dir)
+{
+	struct dmashim_buf *buf = attach->dmabuf->priv;
+	struct dmashim_attachment *a = attach->priv;
+
+	mutex_lock(&buf->lock);
+	a->cpu_owns = true;
+	mutex_unlock(&buf->lock);
+	dma_buf_unmap_attachment_unlocked(attach, sgt, dir);
 }
 
 /* Sync every mapping of the buffer for the CPU, or for the devices. */

@@ -339,6 +339,9 @@ struct dmashim_piece {
  * @space: bytes of @dd's address space @share holds for it
  * @live: the mapping was set up completely: the device may have written
  * @dead: the DMA side was torn down (unmapped, or the device revoked)
+ * @owner_syncs: %DMASHIM_MAP_OWNER_SYNCS: teardown copies nothing back
+ *	(no copy out of a bounce slot, DMA_ATTR_SKIP_CPU_SYNC on unmap),
+ *	which would overwrite what the CPU wrote since with stale bytes
  * @cpu_access: (foreign, bounced) dmashim_foreign_bounce() holds the CPU
  *	access its copies need
  * @debugfs: the mapping's debugfs directory
@@ -366,6 +369,7 @@ struct dmashim_mapping {
 	u64 space;
 	bool live;
 	bool dead;
+	bool owner_syncs;
 	bool cpu_access;
 	struct dentry *debugfs;
 };
@@ -452,6 +456,9 @@ bool dmashim_pinned_overlap(const struct dmashim_buf *a,
 /* dmabuf.c */
 struct dmashim_buf *dmashim_dmabuf_to_buf(struct dma_buf *dmabuf);
 int dmashim_dmabuf_access(struct dma_buf *dmabuf, enum dma_data_direction dir);
+void dmashim_dmabuf_unmap_synced(struct dma_buf_attachment *attach,
+				 struct sg_table *sgt,
+				 enum dma_data_direction dir);
 int dmashim_buf_usable_by(struct dmashim_buf *buf, struct device *dev);
 int dmashim_dmabuf_export(struct dmashim_buf *buf, u32 fd_flags,
 			  struct dmashim_new_fd *nfd);
@@ -483,6 +490,13 @@ int dmashim_foreign_bounce(struct dmashim_mapping *map, u64 offset,
  * (-EOPNOTSUPP) a foreign buffer the device would need the pool for.
  */
 #define DMASHIM_MAP_NO_FOREIGN_BOUNCE	BIT(31)
+/*
+ * dmashim_mapping_create() @flags: the mapping's owner syncs for the CPU
+ * every range the device writes, once it is written (a channel's cache);
+ * the CPU owns the memory between transfers, so teardown gives it back
+ * without copying the device's view over it (&dmashim_mapping.owner_syncs).
+ */
+#define DMASHIM_MAP_OWNER_SYNCS		BIT(30)
 
 /* mapping.c */
 int dmashim_map(struct dmashim_ctx *ctx, struct dmashim_map *map);

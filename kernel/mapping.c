@@ -258,17 +258,21 @@ static void dmashim_mapping_teardown(struct dmashim_mapping *map)
 	 * (dmashim_mapping_copy_back()).
 	 */
 	if (map->live && map->mapped_flags & DMASHIM_MAPPED_BOUNCED &&
-	    map->dir != DMA_TO_DEVICE && map->buf)
+	    map->dir != DMA_TO_DEVICE && map->buf && !map->owner_syncs)
 		dmashim_bounce(map, 0, map->length, false);
 
 	for (i = 0; i < map->nr_pieces; i++) {
 		p = &map->pieces[i];
 		if (p->kind == DMASHIM_PIECE_MAPPED)
-			dma_unmap_page(dev, p->dma, p->length, map->dir);
+			dma_unmap_page_attrs(dev, p->dma, p->length, map->dir,
+					     map->owner_syncs ?
+					     DMA_ATTR_SKIP_CPU_SYNC : 0);
 		else if (p->kind == DMASHIM_PIECE_BOUNCED && p->nr_slots)
 			dmashim_pool_put(map->dd->pool, map->share, p);
 	}
-	if (map->sgt)
+	if (map->sgt && map->buf && map->owner_syncs)
+		dmashim_dmabuf_unmap_synced(map->attach, map->sgt, map->dir);
+	else if (map->sgt)
 		dma_buf_unmap_attachment_unlocked(map->attach, map->sgt,
 						  map->dir);
 	if (map->attach)
@@ -506,6 +510,7 @@ static struct dmashim_mapping *dmashim_mapping_try(struct dmashim_dev *dd,
 	map->dmabuf = dmabuf;
 	map->buf = dmashim_dmabuf_to_buf(dmabuf);
 	map->dir = dir;
+	map->owner_syncs = flags & DMASHIM_MAP_OWNER_SYNCS;
 	map->user.stage = DMASHIM_USER_MAPPING;
 	map->user.revoke = dmashim_mapping_revoke;
 	INIT_LIST_HEAD(&map->user.node);
