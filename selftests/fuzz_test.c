@@ -29,7 +29,7 @@
  * DMASHIM_FUZZ_SEED (default: from the clock) seeds every choice; it is
  * printed first ("# seed N") and logged to the kernel.  Each thread's
  * choices follow from it; the interleaving of the threads does not.
- * DMASHIM_FUZZ_SECONDS (default 30) is how long the operations run.
+ * DMASHIM_FUZZ_SECONDS (default 20) is how long the operations run.
  *
  * Afterwards, with every process gone: dma-bufs, module references,
  * pinned pages (FOLL_PIN), bounce slots, users' shares, channels in use,
@@ -2021,7 +2021,7 @@ FIXTURE_TEARDOWN(fuzz)
 TEST_F_TIMEOUT(fuzz, run, 86400)
 {
 	__u64 seed = env_u64("DMASHIM_FUZZ_SEED", now_ns() ^ getpid());
-	__u64 seconds = env_u64("DMASHIM_FUZZ_SECONDS", 30), start, end, total = 0;
+	__u64 seconds = env_u64("DMASHIM_FUZZ_SECONDS", 20), start, end, total = 0;
 	pid_t workers[2 * WORKER_PAIRS];
 	__u64 r = seed;
 	struct snap base, after;
