@@ -37,6 +37,8 @@
  * @mapped: @sgt is mapped for @dev
  * @coherent: a coherent buffer on its own device: @sgt holds the
  *	coherent DMA address and is never mapped or synced
+ * @cpu_owns: the importer synced the device's writes for the CPU itself
+ *	(dmashim_dmabuf_unmap_synced()): unmapping syncs nothing
  */
 struct dmashim_attachment {
 	struct list_head node;
