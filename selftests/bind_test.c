@@ -231,18 +231,6 @@ TEST_F(ctx, bind_claim_needs_cap_sys_admin)
 	EXPECT_STREQ("dmashim", pci_driver_of(edu_addr()));
 }
 
-/* Bind a new context to @name: 0 or -errno. */
-static int bind_new_ctx(const char *name, unsigned int bits)
-{
-	int fd = ctx_open(), ret;
-
-	if (fd < 0)
-		return fd;
-	ret = ctx_bind(fd, name, bits, 0);
-	close(fd);
-	return ret;
-}
-
 /* PCI command register of @addr, from its config space; or -errno. */
 static int pci_command(const char *addr)
 {
@@ -277,7 +265,7 @@ TEST_F(ctx, bind_system_devices)
 		snprintf(driver, sizeof(driver), "%s",
 			 pci_driver_of(addrs[i]));
 		snprintf(name, sizeof(name), "pci:%s", addrs[i]);
-		EXPECT_EQ(-EOPNOTSUPP, bind_new_ctx(name, 32)) TH_LOG("%s", name);
+		EXPECT_EQ(-EOPNOTSUPP, bind_new(name, 32)) TH_LOG("%s", name);
 		EXPECT_STREQ(driver, pci_driver_of(addrs[i]));
 		EXPECT_EQ(cmd, pci_command(addrs[i])) TH_LOG("%s", name);
 	}

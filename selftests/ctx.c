@@ -50,6 +50,17 @@ int ctx_info(int fd, struct dmashim_info *info)
 	return ioctl_errno(fd, DMASHIM_IOCTL_INFO, info);
 }
 
+int bind_new(const char *device, unsigned int dma_bits)
+{
+	int fd = ctx_open(), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = ctx_bind(fd, device, dma_bits, 0);
+	close(fd);
+	return ret;
+}
+
 int ctx_open_bound(const char *device, unsigned int dma_bits)
 {
 	int fd = ctx_open(), ret;

@@ -48,6 +48,12 @@ void mapping_views_on(void);
  */
 int ctx_open_bound(const char *device, unsigned int dma_bits);
 
+/*
+ * Bind a new context to @device with @dma_bits and close it: 0 or the
+ * bind's -errno.
+ */
+int bind_new(const char *device, unsigned int dma_bits);
+
 /* Raw ioctls with a full-size struct; return 0 or -errno. */
 int ctx_bind(int fd, const char *device, unsigned int dma_bits,
 	     unsigned int flags);
@@ -170,6 +176,9 @@ long first_nonzero(const void *p, size_t len);
  * (HugePages_Free); -errno if absent.
  */
 long long meminfo(const char *field);
+
+/* dma-debug's error count (debug kernel), or -errno. */
+long long dma_debug_errors(void);
 
 /* Whether the kernel command line has @word (e.g. "swiotlb=force"). */
 bool cmdline_has(const char *word);

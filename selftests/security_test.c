@@ -57,18 +57,6 @@ FIXTURE_TEARDOWN(sec)
 	chmod(DMASHIM_DEV_PATH, self->node.st_mode & 07777);
 }
 
-/* Bind a new context to @name with @bits: 0 or -errno. */
-static int bind_new(const char *name, unsigned int bits)
-{
-	int fd = ctx_open(), ret;
-
-	if (fd < 0)
-		return fd;
-	ret = ctx_bind(fd, name, bits, 0);
-	close(fd);
-	return ret;
-}
-
 static int user_binds(void *arg)
 {
 	return bind_new(arg, 0);

@@ -399,22 +399,6 @@ TEST_F(sync, dma_buf_sync_moves_mappings)
 	}
 }
 
-/* dma-debug's error count (debug kernel), or -errno. */
-static long long dma_debug_errors(void)
-{
-	char line[32];
-	FILE *f;
-	long long n = -ENOENT;
-
-	f = fopen("/sys/kernel/debug/dma-api/error_count", "re");
-	if (!f)
-		return -errno;
-	if (fgets(line, sizeof(line), f))
-		n = atoll(line);
-	fclose(f);
-	return n;
-}
-
 /*
  * Found by fuzz_test (seed 7, DMASHIM_FUZZ_OPS=open,alloc,map,sync on
  * 6.12-debug): the same buffer mapped twice for a device without an

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -38,6 +39,21 @@ long long meminfo(const char *field)
 	}
 	fclose(f);
 	return val;
+}
+
+long long dma_debug_errors(void)
+{
+	char line[32];
+	FILE *f;
+	long long n = -ENOENT;
+
+	f = fopen("/sys/kernel/debug/dma-api/error_count", "re");
+	if (!f)
+		return -errno;
+	if (fgets(line, sizeof(line), f))
+		n = atoll(line);
+	fclose(f);
+	return n;
 }
 
 bool cmdline_has(const char *word)

@@ -190,22 +190,6 @@ TEST_F_TIMEOUT(xfer, memcpy_every_kind, 120)
 	}
 }
 
-/* dma-debug's error count (debug kernel), or -errno. */
-static long long dma_debug_errors(void)
-{
-	char line[32];
-	FILE *f;
-	long long n = -ENOENT;
-
-	f = fopen("/sys/kernel/debug/dma-api/error_count", "re");
-	if (!f)
-		return -errno;
-	if (fgets(line, sizeof(line), f))
-		n = atoll(line);
-	fclose(f);
-	return n;
-}
-
 /*
  * A buffer of @kind, or pinned memory: kinds NR_KINDS and NR_KINDS + 1
  * are pinned too, a page-aligned mmap and a malloc'd block (at an odd
