@@ -211,46 +211,6 @@ static int count_fds(void)
 	return n - 1;	/* opendir's own */
 }
 
-/* dma-bufs alive on the system: bufinfo's "Total N objects". */
-static long count_dmabufs(void)
-{
-	char line[512];
-	long n = -ENOENT;
-	FILE *f = fopen(BUFINFO, "re");
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Total %ld objects", &n) == 1)
-			break;
-	fclose(f);
-	return n;
-}
-
-/*
- * Pages pinned (FOLL_PIN) and not released, from /proc/vmstat; exact once
- * stat_refresh folded the CPUs' differences in.  -errno if unknown.
- */
-static long pins_held(void)
-{
-	long val, acquired = -ENOENT, released = -ENOENT;
-	char key[64];
-	FILE *f;
-
-	sysfs_write("/proc/sys/vm/stat_refresh", "1");
-	f = fopen("/proc/vmstat", "re");
-	if (!f)
-		return -errno;
-	while (fscanf(f, "%63s %ld", key, &val) == 2) {
-		if (!strcmp(key, "nr_foll_pin_acquired"))
-			acquired = val;
-		else if (!strcmp(key, "nr_foll_pin_released"))
-			released = val;
-	}
-	fclose(f);
-	return acquired < 0 || released < 0 ? -ENOENT : acquired - released;
-}
-
 /* Append the contents of every file matching @pattern (with its name). */
 static void append_files(char *out, size_t len, const char *pattern,
 			 const char *only)
@@ -305,7 +265,7 @@ static void snap_take(struct snap *s)
 
 	memset(s, 0, sizeof(*s));
 	s->fds = count_fds();
-	s->dmabufs = count_dmabufs();
+	s->dmabufs = dmabufs_live();
 	s->refcnt = read_long("/sys/module/dmashim/refcnt");
 	s->mappings = live_mappings();
 	s->dma_debug = dma_debug_in_use();

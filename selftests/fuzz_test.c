@@ -1813,39 +1813,6 @@ static const char *const modules[4] = {
 	"dmashim", "dmashim_vdma", "dmashim_edu", "dmashim_cpudma",
 };
 
-static long long dmabuf_count(void)
-{
-	char line[256];
-	long long n = -1;
-	FILE *f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Total %lld objects", &n) == 1)
-			break;
-	fclose(f);
-	return n;
-}
-
-static long long foll_pins(void)
-{
-	char name[64];
-	long long v, acq = -1, rel = -1;
-	FILE *f = fopen("/proc/vmstat", "re");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", name, &v) == 2) {
-		if (!strcmp(name, "nr_foll_pin_acquired"))
-			acq = v;
-		else if (!strcmp(name, "nr_foll_pin_released"))
-			rel = v;
-	}
-	fclose(f);
-	return acq < 0 || rel < 0 ? -1 : acq - rel;
-}
-
 /* Sums over dmashim's devices in debugfs: slots used, users' shares. */
 static void device_counters(long long *slots, long long *shares)
 {
@@ -1887,12 +1854,12 @@ static void take_snap(struct snap *s)
 	char path[128];
 	int i;
 
-	s->dmabufs = dmabuf_count();
+	s->dmabufs = dmabufs_live();
 	for (i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "/sys/module/%s/refcnt", modules[i]);
 		s->refcnt[i] = read_ll(path);
 	}
-	s->pins = foll_pins();
+	s->pins = pins_held();
 	device_counters(&s->slots_used, &s->shares);
 	s->chans_in_use = 0;
 	for (i = 0; i < env.nr_chans; i++)

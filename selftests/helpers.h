@@ -180,6 +180,15 @@ long long meminfo(const char *field);
 /* dma-debug's error count (debug kernel), or -errno. */
 long long dma_debug_errors(void);
 
+/* dma-bufs alive on the system (bufinfo's "Total N objects"), or -errno. */
+long dmabufs_live(void);
+
+/*
+ * Pages pinned (FOLL_PIN) and not released, from /proc/vmstat, exact once
+ * stat_refresh folded the CPUs' differences in; -errno if unknown.
+ */
+long pins_held(void);
+
 /* Whether the kernel command line has @word (e.g. "swiotlb=force"). */
 bool cmdline_has(const char *word);
 

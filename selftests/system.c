@@ -41,6 +41,41 @@ long long meminfo(const char *field)
 	return val;
 }
 
+long dmabufs_live(void)
+{
+	char line[512];
+	long n = -ENOENT;
+	FILE *f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "re");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Total %ld objects", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+long pins_held(void)
+{
+	long val, acquired = -ENOENT, released = -ENOENT;
+	char key[64];
+	FILE *f;
+
+	sysfs_write("/proc/sys/vm/stat_refresh", "1");
+	f = fopen("/proc/vmstat", "re");
+	if (!f)
+		return -errno;
+	while (fscanf(f, "%63s %ld", key, &val) == 2) {
+		if (!strcmp(key, "nr_foll_pin_acquired"))
+			acquired = val;
+		else if (!strcmp(key, "nr_foll_pin_released"))
+			released = val;
+	}
+	fclose(f);
+	return acquired < 0 || released < 0 ? -ENOENT : acquired - released;
+}
+
 long long dma_debug_errors(void)
 {
 	char line[32];
