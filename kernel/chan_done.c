@@ -26,6 +26,7 @@
 #include <linux/uaccess.h>
 
 #include "channel.h"
+#include "ioctl.h"
 
 /* ---- fences ------------------------------------------------------------ */
 
@@ -293,7 +294,7 @@ static bool dmashim_chan_readable(struct dmashim_chan *ch)
  * dmashim_chan_read() - read() of a channel: &struct dmashim_record
  * @file: the channel's file
  * @ubuf: where to
- * @count: room; whole records only
+ * @count: room; whole records only, of the size the opener asked for
  * @ppos: unused
  *
  * Return: bytes read (0 once the channel was revoked and every record
@@ -304,17 +305,18 @@ ssize_t dmashim_chan_read(struct file *file, char __user *ubuf, size_t count,
 			  loff_t *ppos)
 {
 	struct dmashim_chan *ch = file->private_data;
+	size_t size = ch->record_size;
 	struct dmashim_record rec;
 	struct dmashim_req *req;
 	size_t done = 0;
 	bool final;
 	int ret = 0;
 
-	if (count < sizeof(rec))
+	if (count < size)
 		return -EINVAL;
 	if (mutex_lock_interruptible(&ch->read_lock))
 		return -ERESTARTSYS;
-	while (done + sizeof(rec) <= count) {
+	while (done + size <= count) {
 		spin_lock_irq(&ch->lock);
 		req = list_first_entry_or_null(&ch->reports, struct dmashim_req,
 					       report_node);
@@ -333,11 +335,11 @@ ssize_t dmashim_chan_read(struct file *file, char __user *ubuf, size_t count,
 				break;
 			continue;
 		}
-		ret = -EFAULT;
-		if (copy_to_user(ubuf + done, &rec, sizeof(rec)))
+		ret = dmashim_elem_to_user(ubuf, size, done / size, &rec,
+					   sizeof(rec));
+		if (ret)
 			break;
-		ret = 0;
-		done += sizeof(rec);
+		done += size;
 
 		/*
 		 * Take what was copied; more periods may have ended since.

@@ -25,6 +25,7 @@
 #include <linux/uaccess.h>
 
 #include "channel.h"
+#include "ioctl.h"
 
 static unsigned int chan_cache = 32;
 module_param(chan_cache, uint, 0444);
@@ -350,6 +351,34 @@ static int dmashim_req_use(struct dmashim_chan *ch, int fd,
 }
 
 /*
+ * Whether every field of @x that its kind and direction do not use is
+ * zero (an fd -1), so that a later ABI can give it a meaning.
+ */
+static bool dmashim_xfer_fields_ok(const struct dmashim_xfer *x)
+{
+	bool to_dev = x->dir == DMASHIM_XFER_TO_DEVICE;
+
+	if (x->kind == DMASHIM_XFER_MEMCPY)
+		return !x->dir && !x->period && !x->ranges && !x->nr_ranges &&
+		       !x->range_size;
+	if (!to_dev && x->dir != DMASHIM_XFER_FROM_DEVICE)
+		return false;
+	/* The device's side has no buffer. */
+	if (to_dev ? x->dst_fd != -1 || x->dst_offset :
+		     x->src_fd != -1 || x->src_offset)
+		return false;
+	if (x->kind == DMASHIM_XFER_CYCLIC)
+		return !x->ranges && !x->nr_ranges && !x->range_size;
+	if (x->period || x->nr_ranges > DMASHIM_MAX_RANGES)
+		return false;
+	if (!x->nr_ranges)
+		return !x->ranges && !x->range_size;
+	/* The ranges say where and how much. */
+	return x->ranges && !x->length && !(to_dev ? x->src_offset :
+						     x->dst_offset);
+}
+
+/*
  * Check transfer @x, map its buffers and fill its request; nothing is
  * prepared yet.  Returns the descriptors it needs, or a negative errno.
  */
@@ -367,12 +396,8 @@ static int dmashim_xfer_setup(struct dmashim_chan *ch,
 	unsigned int i;
 	int ret;
 
-	if (x->kind > DMASHIM_XFER_CYCLIC ||
-	    (!slave && x->dir) ||
-	    (slave && x->dir != DMASHIM_XFER_TO_DEVICE &&
-	     x->dir != DMASHIM_XFER_FROM_DEVICE) ||
-	    x->nr_ranges > DMASHIM_MAX_RANGES ||
-	    (x->nr_ranges && x->kind != DMASHIM_XFER_SLAVE))
+	if (x->kind > DMASHIM_XFER_CYCLIC || x->flags ||
+	    !dmashim_xfer_fields_ok(x))
 		return -EINVAL;
 	if (slave && !ch->configured)
 		return -EDESTADDRREQ;
@@ -709,34 +734,66 @@ static int dmashim_submit_locked(struct dmashim_chan *ch,
 	return 0;
 }
 
+/* Where transfer @i of a submit wants its cookie. */
+static s32 __user *dmashim_cookie_ptr(const struct dmashim_chan_submit *sub,
+				      unsigned int i)
+{
+	return u64_to_user_ptr(sub->xfers + (u64)i * sub->xfer_size +
+			       offsetof(struct dmashim_xfer, cookie));
+}
+
 /*
  * Copy a submit's transfers, and the ranges of its slave transfers, from
  * userspace into the channel's staging area (its ioctl lock held, the
- * device's not: a user copy can stall for as long as its user likes).
- * The cookies go back into the array: it must be writable too.
+ * device's not: a user copy can stall for as long as its user likes),
+ * element by element at the caller's sizes.  The cookies go back into
+ * the array: they must be writable too.
  */
 static int dmashim_submit_copy_in(struct dmashim_chan *ch,
 				  const struct dmashim_chan_submit *sub)
 {
-	struct dmashim_xfer __user *ux = u64_to_user_ptr(sub->xfers);
+	struct dmashim_range *ranges;
 	const struct dmashim_xfer *x;
-	unsigned int i;
+	unsigned int i, r;
+	int ret;
 
-	if (copy_from_user(ch->staging, ux, sub->count * sizeof(*ux)) ||
-	    copy_to_user(ux, ch->staging, sub->count * sizeof(*ux)))
-		return -EFAULT;
 	for (i = 0; i < sub->count; i++) {
 		x = &ch->staging[i];
+		ret = dmashim_elem_from_user(&ch->staging[i], sizeof(*x),
+					     u64_to_user_ptr(sub->xfers),
+					     sub->xfer_size, i);
+		if (ret)
+			return ret;
+		if (put_user(x->cookie, dmashim_cookie_ptr(sub, i)))
+			return -EFAULT;
 		/* Anything else is refused when the transfer is set up. */
 		if (x->kind != DMASHIM_XFER_SLAVE || !x->nr_ranges ||
-		    x->nr_ranges > DMASHIM_MAX_RANGES)
+		    x->nr_ranges > DMASHIM_MAX_RANGES || !x->ranges)
 			continue;
-		if (copy_from_user(ch->staging_ranges + i * DMASHIM_MAX_RANGES,
-				   u64_to_user_ptr(x->ranges),
-				   x->nr_ranges * sizeof(struct dmashim_range)))
-			return -EFAULT;
+		if (!dmashim_elem_size_ok(x->range_size, sizeof(*ranges)))
+			return -EINVAL;
+		ranges = ch->staging_ranges + i * DMASHIM_MAX_RANGES;
+		for (r = 0; r < x->nr_ranges; r++) {
+			ret = dmashim_elem_from_user(&ranges[r],
+						     sizeof(*ranges),
+						     u64_to_user_ptr(x->ranges),
+						     x->range_size, r);
+			if (ret)
+				return ret;
+		}
 	}
 	return 0;
+}
+
+/* The cookies back into the caller's array, probed writable already. */
+static void dmashim_submit_copy_out(struct dmashim_chan *ch,
+				    const struct dmashim_chan_submit *sub)
+{
+	unsigned int i;
+
+	for (i = 0; i < sub->count; i++)
+		if (put_user(ch->staging[i].cookie, dmashim_cookie_ptr(sub, i)))
+			pr_debug("dmashim: cookies lost to a racing munmap\n");
 }
 
 #define DMASHIM_SUBMIT_FLAGS (DMASHIM_SUBMIT_FENCE_OUT | \
@@ -766,7 +823,9 @@ int dmashim_chan_submit(struct dmashim_chan *ch,
 	LIST_HEAD(dropped);
 	int ret;
 
-	if (sub->flags & ~DMASHIM_SUBMIT_FLAGS || sub->__reserved ||
+	if (sub->flags & ~DMASHIM_SUBMIT_FLAGS ||
+	    !dmashim_elem_size_ok(sub->xfer_size, sizeof(struct dmashim_xfer)) ||
+	    (!(sub->flags & DMASHIM_SUBMIT_FENCE_IN) && sub->in_fence_fd) ||
 	    !sub->count || sub->count > ch->nr_reqs)
 		return -EINVAL;
 	if (sub->flags & DMASHIM_SUBMIT_FENCE_IN) {
@@ -786,12 +845,8 @@ int dmashim_chan_submit(struct dmashim_chan *ch,
 			      dmashim_submit_locked(ch, sub, nfd, &dropped,
 						    &wait);
 			dmashim_dev_read_unlock(ch->dd);
-			/* Probed writable; a racing munmap loses the cookies. */
-			if (!ret && copy_to_user(u64_to_user_ptr(sub->xfers),
-						 ch->staging,
-						 sub->count *
-						 sizeof(*ch->staging)))
-				pr_debug("dmashim: cookies lost to a racing munmap\n");
+			if (!ret)
+				dmashim_submit_copy_out(ch, sub);
 		}
 		mutex_unlock(&ch->op_lock);
 		dmashim_cache_destroy(&dropped);

@@ -229,6 +229,35 @@ static int dmashim_chan_locked(struct dmashim_chan *ch,
 	return ret;
 }
 
+/* The uAPI's directions, not the kernel's enum dma_transfer_direction. */
+static u32 dmashim_chan_dirs(u32 directions)
+{
+	u32 dirs = 0;
+
+	if (directions & BIT(DMA_MEM_TO_MEM))
+		dirs |= DMASHIM_CHAN_DIR_MEM_TO_MEM;
+	if (directions & BIT(DMA_MEM_TO_DEV))
+		dirs |= DMASHIM_CHAN_DIR_TO_DEVICE;
+	if (directions & BIT(DMA_DEV_TO_MEM))
+		dirs |= DMASHIM_CHAN_DIR_FROM_DEVICE;
+	if (directions & BIT(DMA_DEV_TO_DEV))
+		dirs |= DMASHIM_CHAN_DIR_DEV_TO_DEV;
+	return dirs;
+}
+
+/* The uAPI's granularity, not enum dma_residue_granularity. */
+static u32 dmashim_residue_granularity(enum dma_residue_granularity g)
+{
+	switch (g) {
+	case DMA_RESIDUE_GRANULARITY_SEGMENT:
+		return DMASHIM_RESIDUE_SEGMENT;
+	case DMA_RESIDUE_GRANULARITY_BURST:
+		return DMASHIM_RESIDUE_BURST;
+	default:
+		return DMASHIM_RESIDUE_DESCRIPTOR;
+	}
+}
+
 static int dmashim_chan_do_info(struct dmashim_chan *ch, void *arg)
 {
 	struct dmashim_chan_info *info = arg;
@@ -238,14 +267,17 @@ static int dmashim_chan_do_info(struct dmashim_chan *ch, void *arg)
 		return -EINVAL;
 	info->caps = ch->caps;
 	info->state = dmashim_chan_state(ch);
-	info->directions = ch->slave_caps.directions;
+	info->directions = dmashim_chan_dirs(ch->slave_caps.directions);
 	info->src_addr_widths = ch->slave_caps.src_addr_widths;
 	info->dst_addr_widths = ch->slave_caps.dst_addr_widths;
 	info->max_burst = ch->slave_caps.max_burst;
-	info->residue_granularity = ch->slave_caps.residue_granularity;
+	info->residue_granularity =
+		dmashim_residue_granularity(ch->slave_caps.residue_granularity);
 	info->can_pause = ch->slave_caps.cmd_pause;
 	info->can_terminate = ch->slave_caps.cmd_terminate;
 	memset(info->__reserved, 0, sizeof(info->__reserved));
+	info->record_size = ch->record_size;
+	info->__reserved2 = 0;
 	spin_lock_irqsave(&ch->lock, flags);
 	info->descs_total = ch->descs_total;
 	info->descs_free = ch->descs_total - ch->descs_used;
@@ -447,13 +479,14 @@ static int dmashim_cmd_chan_submit(void *obj, union dmashim_ioctl_buf *buf,
 
 static const struct dmashim_ioctl_op dmashim_chan_ops[] = {
 	DMASHIM_OP(DMASHIM_CHAN_FIRST, DMASHIM_CMD_CHAN_INFO,
-		   dmashim_cmd_chan_info, struct dmashim_chan_info, device),
+		   dmashim_cmd_chan_info, struct dmashim_chan_info,
+		   __reserved2),
 	DMASHIM_OP(DMASHIM_CHAN_FIRST, DMASHIM_CMD_CHAN_CONFIG,
 		   dmashim_cmd_chan_config, struct dmashim_chan_config,
 		   dst_maxburst),
 	DMASHIM_OP(DMASHIM_CHAN_FIRST, DMASHIM_CMD_CHAN_SUBMIT,
 		   dmashim_cmd_chan_submit, struct dmashim_chan_submit,
-		   fence_fd),
+		   xfer_size),
 	DMASHIM_OP(DMASHIM_CHAN_FIRST, DMASHIM_CMD_CHAN_STATUS,
 		   dmashim_cmd_chan_status, struct dmashim_chan_status,
 		   __reserved),
@@ -654,7 +687,9 @@ int dmashim_chan_open(struct dmashim_ctx *ctx, struct dmashim_chan_open *req,
 	struct dmashim_dev *dd;
 	int ret;
 
-	if (req->flags || req->__reserved || req->fd_flags & ~O_CLOEXEC ||
+	if (req->flags || req->fd_flags & ~O_CLOEXEC ||
+	    !dmashim_elem_size_ok(req->record_size,
+				  sizeof(struct dmashim_record)) ||
 	    req->caps & ~(DMASHIM_CAP_MEMCPY | DMASHIM_CAP_SLAVE |
 			  DMASHIM_CAP_CYCLIC) ||
 	    !memchr(req->name, '\0', sizeof(req->name)))
@@ -672,6 +707,7 @@ int dmashim_chan_open(struct dmashim_ctx *ctx, struct dmashim_chan_open *req,
 		goto err_free;
 	}
 	ch->rawio = dmashim_opener_capable(ctx->file, CAP_SYS_RAWIO);
+	ch->record_size = req->record_size;
 	ch->chan = chan;
 	ch->caps = dmashim_chan_caps(chan);
 	strscpy(ch->name, dma_chan_name(chan), sizeof(ch->name));

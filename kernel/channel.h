@@ -168,6 +168,8 @@ struct dmashim_req {
  * @name: the channel's name
  * @rawio: the opener of the context it was opened through had
  *	%CAP_SYS_RAWIO (raw slave addresses, policy.c)
+ * @record_size: bytes of each record read() returns (the opener's
+ *	sizeof(struct dmashim_record))
  * @share: that opener's share of @dd, which its mappings hold
  * @limited: that opener is held to its share
  * @lock: protects what the completion path touches: the request lists,
@@ -215,6 +217,7 @@ struct dmashim_chan {
 	struct dma_slave_caps slave_caps;
 	char name[DMASHIM_CHAN_NAME_LEN];
 	bool rawio;
+	u32 record_size;
 	struct dmashim_share *share;
 	bool limited;
 

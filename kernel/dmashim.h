@@ -16,6 +16,8 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+#include <linux/dmashim.h>
+
 #include "compat.h"
 
 struct dentry;
@@ -522,6 +524,22 @@ static inline bool dmashim_piece_before(struct dmashim_mapping *map,
 					struct dmashim_piece *p, u64 end)
 {
 	return p < map->pieces + map->nr_pieces && p->offset < end;
+}
+
+/*
+ * The DMA API's direction for a valid &enum dmashim_dir: the uAPI has
+ * its own values, whatever the kernel's enum says.
+ */
+static inline enum dma_data_direction dmashim_dma_dir(u32 dir)
+{
+	switch (dir) {
+	case DMASHIM_DIR_TO_DEVICE:
+		return DMA_TO_DEVICE;
+	case DMASHIM_DIR_FROM_DEVICE:
+		return DMA_FROM_DEVICE;
+	default:
+		return DMA_BIDIRECTIONAL;
+	}
 }
 
 /* sync.c */

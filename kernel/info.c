@@ -65,6 +65,7 @@ static void dmashim_info_iommu(struct device *dev, struct dmashim_info *info)
 
 	info->iommu_domain = dmashim_domain_kind(domain);
 	info->iommu_group = -1;
+	info->__reserved = 0;
 	group = iommu_group_get(dev);
 	if (group) {
 		info->iommu_group = iommu_group_id(group);
@@ -90,7 +91,7 @@ int dmashim_info_fill(struct dmashim_dev *dd, struct dmashim_info *info)
 {
 	struct device *dev = dd->dev;
 
-	info->abi_version = DMASHIM_ABI_VERSION;
+	info->features = DMASHIM_FEATURES_1_0;
 	info->dev_flags = 0;
 	if (dev_is_dma_coherent(dev))
 		info->dev_flags |= DMASHIM_DEV_COHERENT;

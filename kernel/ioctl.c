@@ -6,11 +6,14 @@
  * with its own size, as iommufd does: the struct can grow without the
  * ioctl number changing.  This file checks the size, copies the struct in
  * (bytes the kernel does not know must be zero), runs the command and
- * copies as much of the result back as the caller has room for.
+ * copies as much of the result back as the caller has room for.  The
+ * arrays and records the structs point to follow the same rules, element
+ * by element, through the helpers at the end of this file.
  */
 
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/align.h>
 #include <linux/minmax.h>
 #include <linux/stddef.h>
 #include <linux/uaccess.h>
@@ -55,17 +58,17 @@ static const struct dmashim_ioctl_op dmashim_ctx_ops[] = {
 		   __reserved),
 	DMASHIM_OP(0, DMASHIM_CMD_PIN, dmashim_cmd_pin, struct dmashim_pin, fd),
 	DMASHIM_OP(0, DMASHIM_CMD_MAP, dmashim_cmd_map, struct dmashim_map,
-		   length),
+		   __reserved),
 	DMASHIM_OP(0, DMASHIM_CMD_UNMAP, dmashim_cmd_unmap, struct dmashim_unmap,
 		   handle),
 	DMASHIM_OP(0, DMASHIM_CMD_SEGMENTS, dmashim_cmd_segments,
-		   struct dmashim_segments, __reserved),
+		   struct dmashim_segments, segment_size),
 	DMASHIM_OP(0, DMASHIM_CMD_SYNC, dmashim_cmd_sync, struct dmashim_sync,
 		   __reserved),
 	DMASHIM_OP(0, DMASHIM_CMD_STATS, dmashim_cmd_stats, struct dmashim_stats,
-		   failures),
+		   share_refusals),
 	DMASHIM_OP(0, DMASHIM_CMD_CHAN_OPEN, dmashim_cmd_chan_open,
-		   struct dmashim_chan_open, __reserved),
+		   struct dmashim_chan_open, record_size),
 };
 
 /**
@@ -103,7 +106,7 @@ long dmashim_ioctl_dispatch(const struct dmashim_ioctl_op *ops,
 
 	if (get_user(size, (u32 __user *)uarg))
 		return -EFAULT;
-	if (size < op->min_size || size > PAGE_SIZE)
+	if (size < op->min_size || size > DMASHIM_STRUCT_SIZE_MAX)
 		return -EINVAL;
 	ret = copy_struct_from_user(&buf, op->size, uarg, size);
 	if (ret)
@@ -152,6 +155,68 @@ int dmashim_new_fd_reserve(struct dmashim_new_fd *nfd, struct file *file,
 	nfd->fd = fd;
 	nfd->file = file;
 	return fd;
+}
+
+/**
+ * dmashim_elem_size_ok() - check the element size of an array or record
+ * @usize: the size the caller gave
+ * @first: the size of the element's first version
+ *
+ * Elements are 8-byte multiples, as every struct of the uAPI, so that
+ * each of an array's elements is as aligned as its first.
+ *
+ * Return: true if @usize is a multiple of 8 from @first to
+ * %DMASHIM_STRUCT_SIZE_MAX.
+ */
+bool dmashim_elem_size_ok(u32 usize, size_t first)
+{
+	return usize >= first && usize <= DMASHIM_STRUCT_SIZE_MAX &&
+	       IS_ALIGNED(usize, 8);
+}
+
+/**
+ * dmashim_elem_from_user() - copy element @i of a user array in
+ * @dst: the kernel's element
+ * @ksize: its size
+ * @base: the array
+ * @usize: the caller's element size (checked by dmashim_elem_size_ok())
+ * @i: the index
+ *
+ * Bytes the kernel does not know must be zero; a shorter element is
+ * zero-extended.
+ *
+ * Return: 0, -E2BIG for a non-zero byte the kernel does not know, -EFAULT.
+ */
+int dmashim_elem_from_user(void *dst, size_t ksize, const void __user *base,
+			   u32 usize, unsigned int i)
+{
+	return copy_struct_from_user(dst, ksize, base + (size_t)i * usize,
+				     usize);
+}
+
+/**
+ * dmashim_elem_to_user() - copy element @i of a user array out
+ * @base: the array
+ * @usize: the caller's element size (checked by dmashim_elem_size_ok())
+ * @i: the index
+ * @src: the kernel's element
+ * @ksize: its size
+ *
+ * The caller gets what it knows of the element; bytes beyond the
+ * kernel's element are zeroed.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int dmashim_elem_to_user(void __user *base, u32 usize, unsigned int i,
+			 const void *src, size_t ksize)
+{
+	void __user *dst = base + (size_t)i * usize;
+
+	if (copy_to_user(dst, src, min_t(size_t, usize, ksize)))
+		return -EFAULT;
+	if (usize > ksize && clear_user(dst + ksize, usize - ksize))
+		return -EFAULT;
+	return 0;
 }
 
 /**

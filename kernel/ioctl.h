@@ -55,4 +55,10 @@ long dmashim_ioctl_dispatch(const struct dmashim_ioctl_op *ops,
 			    unsigned int nr_ops, unsigned int first,
 			    void *obj, unsigned int cmd, unsigned long arg);
 
+bool dmashim_elem_size_ok(u32 usize, size_t first);
+int dmashim_elem_from_user(void *dst, size_t ksize, const void __user *base,
+			   u32 usize, unsigned int i);
+int dmashim_elem_to_user(void __user *base, u32 usize, unsigned int i,
+			 const void *src, size_t ksize);
+
 #endif /* _DMASHIM_IOCTL_H */

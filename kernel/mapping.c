@@ -40,6 +40,7 @@
 #include <linux/dmashim.h>
 #include "compat.h"
 #include "dmashim.h"
+#include "ioctl.h"
 
 static DEFINE_IDA(dmashim_mapping_ids);
 
@@ -541,23 +542,35 @@ static bool dmashim_addrs_hidden(struct dmashim_ctx *ctx,
 	       !dmashim_opener_capable(ctx->file, CAP_SYS_RAWIO);
 }
 
+/* Segments [@first, + @count) into the array at @uptr, @usize apart. */
 static int dmashim_copy_segments(struct dmashim_ctx *ctx,
 				 struct dmashim_mapping *map, u64 uptr,
-				 unsigned int first, unsigned int count)
+				 u32 usize, unsigned int first,
+				 unsigned int count)
 {
-	struct dmashim_segment __user *out = u64_to_user_ptr(uptr);
 	struct dmashim_segment seg;
 	bool hidden = dmashim_addrs_hidden(ctx, map);
 	unsigned int i;
+	int ret;
 
 	for (i = 0; i < count; i++) {
 		seg = map->segs[first + i];
 		if (hidden)
 			seg.addr = 0;
-		if (copy_to_user(&out[i], &seg, sizeof(seg)))
-			return -EFAULT;
+		ret = dmashim_elem_to_user(u64_to_user_ptr(uptr), usize, i,
+					   &seg, sizeof(seg));
+		if (ret)
+			return ret;
 	}
 	return 0;
+}
+
+/* An array of segments, or none (0, with no room and no size). */
+static bool dmashim_segments_ok(u64 uptr, u32 count, u32 usize)
+{
+	if (!uptr)
+		return !count && !usize;
+	return dmashim_elem_size_ok(usize, sizeof(struct dmashim_segment));
 }
 
 /**
@@ -573,8 +586,10 @@ int dmashim_map(struct dmashim_ctx *ctx, struct dmashim_map *req)
 	struct dma_buf *dmabuf;
 	int ret;
 
-	if (req->flags & ~DMASHIM_MAP_BOUNCE ||
-	    req->dir > DMASHIM_DIR_FROM_DEVICE)
+	if (req->flags & ~DMASHIM_MAP_BOUNCE || req->__reserved ||
+	    req->dir > DMASHIM_DIR_FROM_DEVICE ||
+	    !dmashim_segments_ok(req->segments, req->nr_segments,
+				 req->segment_size))
 		return -EINVAL;
 	dmabuf = dma_buf_get(req->fd);
 	if (IS_ERR(dmabuf))
@@ -587,7 +602,7 @@ int dmashim_map(struct dmashim_ctx *ctx, struct dmashim_map *req)
 	} else {
 		map = dmashim_mapping_create(ctx->dd, ctx->share, ctx->limited,
 					     dmabuf,
-					     (enum dma_data_direction)req->dir,
+					     dmashim_dma_dir(req->dir),
 					     req->flags, true);
 		dmashim_dev_read_unlock(ctx->dd);
 	}
@@ -605,9 +620,9 @@ int dmashim_map(struct dmashim_ctx *ctx, struct dmashim_map *req)
 	ret = xa_insert(&ctx->mappings, map->id, map, GFP_KERNEL);
 	if (ret)
 		goto err_free;
-	ret = dmashim_copy_segments(ctx, map, req->segments, 0,
-				    req->segments ?
-				    min(req->nr_segments, map->nr_segs) : 0);
+	ret = dmashim_copy_segments(ctx, map, req->segments,
+				    req->segment_size, 0,
+				    min(req->nr_segments, map->nr_segs));
 	if (ret)
 		goto err_erase;
 	mutex_unlock(&ctx->lock);
@@ -712,7 +727,9 @@ int dmashim_segments(struct dmashim_ctx *ctx, struct dmashim_segments *req)
 	struct dmashim_mapping *map;
 	int ret = 0;
 
-	if (req->flags || req->__reserved)
+	if (req->flags ||
+	    !dmashim_elem_size_ok(req->segment_size,
+				  sizeof(struct dmashim_segment)))
 		return -EINVAL;
 	/*
 	 * A mapping's segments never change, and it is freed only under
@@ -731,7 +748,8 @@ int dmashim_segments(struct dmashim_ctx *ctx, struct dmashim_segments *req)
 	if (!ret) {
 		req->count = min(req->count, map->nr_segs - req->first);
 		req->nr_segments = map->nr_segs;
-		ret = dmashim_copy_segments(ctx, map, req->segments, req->first,
+		ret = dmashim_copy_segments(ctx, map, req->segments,
+					    req->segment_size, req->first,
 					    req->count);
 	}
 	mutex_unlock(&ctx->lock);

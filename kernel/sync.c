@@ -89,6 +89,7 @@ int dmashim_mapping_sync(struct dmashim_mapping *map, u64 offset,
 int dmashim_sync(struct dmashim_ctx *ctx, struct dmashim_sync *req)
 {
 	bool for_cpu = req->flags == DMASHIM_SYNC_FOR_CPU;
+	enum dma_data_direction dir = dmashim_dma_dir(req->dir);
 	struct dmashim_mapping *map;
 	int ret;
 
@@ -107,7 +108,7 @@ int dmashim_sync(struct dmashim_ctx *ctx, struct dmashim_sync *req)
 	}
 	/* As the DMA API: a mapping's own direction, or any if it has both. */
 	if (req->offset + req->length > map->length ||
-	    (map->dir != DMA_BIDIRECTIONAL && req->dir != map->dir)) {
+	    (map->dir != DMA_BIDIRECTIONAL && dir != map->dir)) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -118,8 +119,7 @@ int dmashim_sync(struct dmashim_ctx *ctx, struct dmashim_sync *req)
 	 */
 	if (!map->buf && map->mapped_flags & DMASHIM_MAPPED_BOUNCED) {
 		ret = 0;
-		if (for_cpu ? req->dir != DMASHIM_DIR_TO_DEVICE :
-			      req->dir != DMASHIM_DIR_FROM_DEVICE)
+		if (for_cpu ? dir != DMA_TO_DEVICE : dir != DMA_FROM_DEVICE)
 			ret = dmashim_foreign_bounce(map, req->offset,
 						     req->length, !for_cpu);
 		goto out;
@@ -129,7 +129,7 @@ int dmashim_sync(struct dmashim_ctx *ctx, struct dmashim_sync *req)
 		goto out;
 	ret = map->dead ? -ENODEV :
 	      dmashim_mapping_sync(map, req->offset, req->length,
-				   (enum dma_data_direction)req->dir, for_cpu);
+				   dir, for_cpu);
 	dmashim_dev_read_unlock(map->dd);
 out:
 	mutex_unlock(&ctx->lock);

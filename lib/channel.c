@@ -23,6 +23,7 @@ DMASHIM_EXPORT int dmashim_chan_open(struct dmashim_ctx *ctx, const char *name,
 		.size = sizeof(req),
 		.caps = caps,
 		.fd_flags = O_CLOEXEC,
+		.record_size = sizeof(struct dmashim_record),
 	};
 	struct dmashim_chan *chan;
 	size_t len = name ? strlen(name) : 0;
@@ -98,6 +99,7 @@ DMASHIM_EXPORT int dmashim_chan_submit_after(struct dmashim_chan *chan,
 		.flags = flags,
 		.xfers = (uintptr_t)xfers,
 		.count = count,
+		.xfer_size = sizeof(*xfers),
 	};
 	int ret;
 

@@ -32,6 +32,7 @@ static int read_segments(struct dmashim_mapping *map, unsigned int first)
 			.segments = (uintptr_t)&map->segments[first],
 			.first = first,
 			.count = map->nr_segments - first,
+			.segment_size = sizeof(map->segments[0]),
 		};
 		ret = dmashim_ioctl(map->ctx->fd, DMASHIM_IOCTL_SEGMENTS, &req);
 		if (ret)
@@ -71,6 +72,7 @@ DMASHIM_EXPORT int dmashim_map(struct dmashim_ctx *ctx, int buf_fd,
 		.dir = dir,
 		.segments = (uintptr_t)map->segments,
 		.nr_segments = MAP_SEGMENTS_FIRST,
+		.segment_size = sizeof(map->segments[0]),
 	};
 	ret = dmashim_ioctl(ctx->fd, DMASHIM_IOCTL_MAP, &req);
 	if (ret) {

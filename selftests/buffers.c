@@ -124,6 +124,7 @@ int map_buf(int ctx, int buf_fd, __u32 dir, __u32 flags, struct mapping *m)
 		.dir = dir,
 		.segments = (uintptr_t)first,
 		.nr_segments = MAP_ROOM,
+		.segment_size = sizeof(first[0]),
 	};
 	struct dmashim_segments req;
 	int ret;
@@ -152,6 +153,7 @@ int map_buf(int ctx, int buf_fd, __u32 dir, __u32 flags, struct mapping *m)
 		.segments = (uintptr_t)&m->segs[MAP_ROOM],
 		.first = MAP_ROOM,
 		.count = map.nr_segments - MAP_ROOM,
+		.segment_size = sizeof(m->segs[0]),
 	};
 	ret = ioctl_errno(ctx, DMASHIM_IOCTL_SEGMENTS, &req);
 	if (!ret && (req.count != map.nr_segments - MAP_ROOM ||

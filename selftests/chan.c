@@ -82,6 +82,7 @@ int chan_open(int ctx, const char *name, __u32 caps, __u32 fd_flags)
 		.size = sizeof(req),
 		.caps = caps,
 		.fd_flags = fd_flags,
+		.record_size = sizeof(struct dmashim_record),
 	};
 	int ret;
 
@@ -140,7 +141,8 @@ int chan_submit_fenced(int ch, struct dmashim_xfer *xfers, unsigned int count,
 		.flags = flags | (fence_fd ? DMASHIM_SUBMIT_FENCE_OUT : 0),
 		.xfers = (uintptr_t)xfers,
 		.count = count,
-		.in_fence_fd = in_fence,
+		.in_fence_fd = flags & DMASHIM_SUBMIT_FENCE_IN ? in_fence : 0,
+		.xfer_size = sizeof(*xfers),
 	};
 	int ret = ioctl_errno(ch, DMASHIM_IOCTL_CHAN_SUBMIT, &sub);
 
@@ -219,6 +221,18 @@ struct dmashim_xfer xfer_slave(__u32 dir, int fd, __u64 off, __u64 len)
 		.dst_offset = to_dev ? 0 : off,
 		.length = len,
 	};
+}
+
+struct dmashim_xfer xfer_ranges(__u32 dir, int fd,
+				const struct dmashim_range *ranges,
+				unsigned int nr)
+{
+	struct dmashim_xfer x = xfer_slave(dir, fd, 0, 0);
+
+	x.ranges = (uintptr_t)ranges;
+	x.nr_ranges = nr;
+	x.range_size = sizeof(*ranges);
+	return x;
 }
 
 struct dmashim_xfer xfer_cyclic(__u32 dir, int fd, __u64 len, __u64 period)

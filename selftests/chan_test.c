@@ -20,11 +20,6 @@
 #include "kselftest_harness.h"
 #include "helpers.h"
 
-/* enum dma_transfer_direction and enum dma_residue_granularity. */
-#define DMA_MEM_TO_MEM 0
-#define DMA_MEM_TO_DEV 1
-#define DMA_DEV_TO_MEM 2
-#define DMA_RESIDUE_GRANULARITY_BURST 2
 /* Bus widths of 1, 2, 4 and 8 bytes. */
 #define WIDTHS ((1 << 1) | (1 << 2) | (1 << 4) | (1 << 8))
 
@@ -190,15 +185,16 @@ TEST_F(channel, info_fields)
 	ASSERT_EQ(0, chan_info(ch, &info));
 	EXPECT_EQ(CHAN_CAPS, info.caps);
 	EXPECT_EQ(DMASHIM_CHAN_CONFIGURED, info.state);
-	EXPECT_EQ(1 << DMA_MEM_TO_MEM | 1 << DMA_MEM_TO_DEV |
-		  1 << DMA_DEV_TO_MEM, info.directions);
+	EXPECT_EQ(DMASHIM_CHAN_DIR_MEM_TO_MEM | DMASHIM_CHAN_DIR_TO_DEVICE |
+		  DMASHIM_CHAN_DIR_FROM_DEVICE, info.directions);
 	EXPECT_EQ(WIDTHS, info.src_addr_widths);
 	EXPECT_EQ(WIDTHS, info.dst_addr_widths);
-	EXPECT_EQ(DMA_RESIDUE_GRANULARITY_BURST, info.residue_granularity);
+	EXPECT_EQ(DMASHIM_RESIDUE_BURST, info.residue_granularity);
 	EXPECT_LT(0, info.descs_total);
 	EXPECT_EQ(info.descs_total, info.descs_free);
 	EXPECT_EQ(1, info.can_pause);
 	EXPECT_EQ(1, info.can_terminate);
+	EXPECT_EQ(sizeof(struct dmashim_record), info.record_size);
 	EXPECT_EQ(0, info.__reserved[0] | info.__reserved[1]);
 	EXPECT_STREQ(self->name, info.name);
 	EXPECT_STREQ(self->device, info.device);
@@ -211,15 +207,20 @@ TEST_F(channel, info_fields)
 TEST_F(channel, open_errors)
 {
 	struct dmashim_chan_open req;
+	static const __u32 rec = sizeof(struct dmashim_record);
 	static const struct {
-		__u32 flags, caps, fd_flags, reserved;
+		__u32 flags, caps, fd_flags, record_size;
 		const char *why;
 	} bad[] = {
-		{ 1, 0, 0, 0, "unknown flag" },
-		{ 0, DMASHIM_CAP_CYCLIC << 1, 0, 0, "unknown capability" },
-		{ 0, 0, O_NONBLOCK, 0, "fd_flags O_NONBLOCK" },
-		{ 0, 0, O_RDWR | O_CLOEXEC, 0, "fd_flags O_RDWR" },
-		{ 0, 0, 0, 1, "reserved field" },
+		{ 1, 0, 0, rec, "unknown flag" },
+		{ 0, DMASHIM_CAP_CYCLIC << 1, 0, rec, "unknown capability" },
+		{ 0, 0, O_NONBLOCK, rec, "fd_flags O_NONBLOCK" },
+		{ 0, 0, O_RDWR | O_CLOEXEC, rec, "fd_flags O_RDWR" },
+		{ 0, 0, 0, 0, "no record size" },
+		{ 0, 0, 0, rec - 1, "record size below the first version" },
+		{ 0, 0, 0, rec + 4, "record size not a multiple of 8" },
+		{ 0, 0, 0, DMASHIM_STRUCT_SIZE_MAX + 1,
+		  "record size above the largest" },
 	};
 	size_t i;
 
@@ -229,14 +230,15 @@ TEST_F(channel, open_errors)
 			.flags = bad[i].flags,
 			.caps = bad[i].caps,
 			.fd_flags = bad[i].fd_flags,
-			.__reserved = bad[i].reserved,
+			.record_size = bad[i].record_size,
 		};
 		snprintf(req.name, sizeof(req.name), "%s", self->name);
 		EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx,
 					       DMASHIM_IOCTL_CHAN_OPEN, &req))
 			TH_LOG("%s", bad[i].why);
 	}
-	req = (struct dmashim_chan_open){ .size = sizeof(req) };
+	req = (struct dmashim_chan_open){ .size = sizeof(req),
+					  .record_size = rec };
 	memset(req.name, 'a', sizeof(req.name));
 	EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx, DMASHIM_IOCTL_CHAN_OPEN,
 				       &req));
@@ -292,7 +294,8 @@ TEST_F(channel, struct_sizes)
 	ch = chan_open(self->ctx, self->name, 0, O_CLOEXEC);
 	ASSERT_LE(0, ch);
 	for (i = 0; i < ARRAY_SIZE(ioctls); i++) {
-		unsigned int sizes[] = { 0, 8, ioctls[i].size - 1, page + 1 };
+		unsigned int sizes[] = { 0, 8, ioctls[i].size - 1,
+					 DMASHIM_STRUCT_SIZE_MAX + 1 };
 
 		for (j = 0; j < ARRAY_SIZE(sizes); j++) {
 			memset(buf, 0, 2 * page);

@@ -32,7 +32,8 @@ TEST(info_default_device)
 	ASSERT_EQ(0, ctx_info(fd, &info));
 	EXPECT_EQ(sizeof(info), info.size);
 	EXPECT_EQ(0, info.flags);
-	EXPECT_EQ(DMASHIM_ABI_VERSION, info.abi_version);
+	EXPECT_EQ(DMASHIM_FEATURES_1_0, info.features);
+	EXPECT_EQ(0, info.__reserved);
 	EXPECT_STREQ("dmashim", info.name);
 	EXPECT_STREQ("platform", info.bus);
 	EXPECT_STREQ("dmashim", info.driver);

@@ -751,6 +751,7 @@ static int prep_map(struct op *o)
 		.dir = o->dir,
 		.segments = (uintptr_t)o->segs,
 		.nr_segments = ARRAY_SIZE(o->segs),
+		.segment_size = sizeof(o->segs[0]),
 	};
 	memset(o->segs, 0, sizeof(o->segs));
 	return 0;
@@ -822,6 +823,7 @@ static int prep_segments(struct op *o)
 		.handle = o->handle,
 		.segments = (uintptr_t)o->segs,
 		.count = ARRAY_SIZE(o->segs),
+		.segment_size = sizeof(o->segs[0]),
 	};
 	return ret;
 }
@@ -853,6 +855,7 @@ static int prep_chan_open(struct op *o)
 	o->arg.chan_open = (struct dmashim_chan_open){
 		.size = sizeof(o->arg.chan_open),
 		.fd_flags = O_CLOEXEC,
+		.record_size = sizeof(struct dmashim_record),
 	};
 	snprintf(o->arg.chan_open.name, sizeof(o->arg.chan_open.name), "%s",
 		 o->name);
@@ -963,7 +966,7 @@ static void submit_arg(struct op *o, __u32 flags)
 		.xfers = (uintptr_t)o->x,
 		.count = o->nr,
 		.fence_fd = -1,
-		.in_fence_fd = -1,
+		.xfer_size = sizeof(o->x[0]),
 	};
 }
 

@@ -244,7 +244,8 @@ TEST_F(fence, refused)
 		.size = sizeof(sub),
 		.xfers = (uintptr_t)&x,
 		.count = 1,
-		.__reserved = 1,
+		.in_fence_fd = self->x.fd,
+		.xfer_size = sizeof(x),
 	};
 	struct dmashim_record r;
 

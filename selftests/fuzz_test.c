@@ -532,6 +532,30 @@ static __u32 fz_flags(struct thr *t, __u32 valid)
 	return chance(t, 50) ? 1U << below(t, 32) : (__u32)rnd(t);
 }
 
+/*
+ * The element size of an array of @room bytes whose elements are @size:
+ * mostly @size, else one the kernel refuses or reads past its own.
+ * @count is cut so that the array at that stride stays in @room: the
+ * kernel writes into it.
+ */
+static __u32 fz_elem(struct thr *t, __u32 size, size_t room, __u32 *count)
+{
+	__u32 s = size;
+
+	if (junk(t, 5)) {
+		switch (below(t, 5)) {
+		case 0: s = 0; break;
+		case 1: s = size - 1; break;
+		case 2: s = size + 8; break;
+		case 3: s = DMASHIM_STRUCT_SIZE_MAX + 1; break;
+		default: s = rnd(t); break;
+		}
+	}
+	if (s > size && (__u64)*count * s > room)
+		*count = room / s;
+	return s;
+}
+
 static __u32 fz_fd_flags(struct thr *t)
 {
 	switch (below(t, t->sane ? 2 : 12)) {
@@ -696,6 +720,9 @@ static void op_map(struct thr *t)
 
 	s.fd = pick_buf(t, &len);
 	s.segments = s.nr_segments || chance(t, 10) ? fz_ptr(t, t->segs) : 0;
+	if (s.segments || junk(t, 5))
+		s.segment_size = fz_elem(t, sizeof(t->segs[0]), sizeof(t->segs),
+					 &s.nr_segments);
 	if (fz_ioctl(t, h.ctx, DMASHIM_IOCTL_MAP, &s, sizeof(s), true))
 		return;
 	h.handle = s.handle;
@@ -727,10 +754,11 @@ static void op_segments(struct thr *t)
 		.flags = fz_flags(t, 0),
 		.count = below(t, ARRAY_SIZE(t->segs) + 1),
 		.first = chance(t, 70) ? below(t, 4) : around(t, 16),
-		.__reserved = junk(t, 2),
 	};
 	struct hnd h;
 
+	s.segment_size = fz_elem(t, sizeof(t->segs[0]), sizeof(t->segs),
+				 &s.count);
 	pick_hnd(t, &h, false);
 	s.handle = h.handle;
 	s.segments = fz_ptr(t, t->segs);
@@ -771,11 +799,13 @@ static void op_chan_open(struct thr *t)
 		.flags = fz_flags(t, 0),
 		.caps = !junk(t, 10) ? caps[below(t, ARRAY_SIZE(caps))] : rnd(t),
 		.fd_flags = chance(t, 90) ? O_CLOEXEC : chance(t, 50) ? 0 : rnd(t),
-		.__reserved = junk(t, 2),
 	};
 	struct obj o = { .type = O_CHAN };
+	__u32 one = 1;
 	int i = -1;
 
+	s.record_size = fz_elem(t, sizeof(struct dmashim_record), sizeof(t->rd),
+				&one);
 	switch (below(t, 10)) {
 	case 0: case 1: case 2: case 3:
 		break;
@@ -917,6 +947,7 @@ static void fz_xfer(struct thr *t, struct dmashim_xfer *x, bool edu)
 	x->dst_fd = pick_buf(t, &dlen);
 	x->user_data = rnd(t);
 	x->cookie = junk(t, 3) ? rnd(t) : 0;
+	x->flags = junk(t, 3) ? fz_flags(t, 0) : 0;
 	/* Short transfers: edu moves 4095 bytes per 100 ms step. */
 	switch (x->kind) {
 	case DMASHIM_XFER_MEMCPY:
@@ -928,7 +959,14 @@ static void fz_xfer(struct thr *t, struct dmashim_xfer *x, bool edu)
 			slen = dlen;
 		if (chance(t, 50)) {
 			range_in(t, slen, win, &x->src_offset, &x->length);
-			x->dst_offset = x->src_offset;
+			/* The offset is the memory side's. */
+			if (x->dir == DMASHIM_XFER_FROM_DEVICE) {
+				x->dst_offset = x->src_offset;
+				if (!junk(t, 10))
+					x->src_offset = 0;
+			}
+			if (junk(t, 5))
+				x->period = rnd(t);
 			break;
 		}
 		x->nr_ranges = !junk(t, 10) ? 1 + below(t, 4) :
@@ -937,6 +975,13 @@ static void fz_xfer(struct thr *t, struct dmashim_xfer *x, bool edu)
 			range_in(t, slen, win / 4, &t->ranges[i].offset,
 				 &t->ranges[i].length);
 		x->ranges = fz_ptr(t, t->ranges);
+		/* Read only: no need to keep the stride in the array. */
+		x->range_size = sizeof(t->ranges[0]);
+		if (junk(t, 10))
+			x->range_size = fz_elem(t, sizeof(t->ranges[0]), ~0U,
+						&x->nr_ranges);
+		if (junk(t, 5))
+			x->length = rnd(t);
 		break;
 	default:
 		x->period = !junk(t, 10) ? 256 << below(t, 4) : around(t, win);
@@ -961,7 +1006,6 @@ static void op_chan_submit(struct thr *t)
 				     DMASHIM_SUBMIT_FENCE_IN |
 				     DMASHIM_SUBMIT_NO_IMPLICIT),
 		.fence_fd = -1,
-		.__reserved = junk(t, 2),
 	};
 	struct obj ch = { .fd = -1 };
 	unsigned int r = below(t, 100), i;
@@ -980,11 +1024,13 @@ static void op_chan_submit(struct thr *t)
 	if ((s.flags & DMASHIM_SUBMIT_FENCE_IN) && chance(t, 60))
 		s.flags &= ~DMASHIM_SUBMIT_FENCE_IN;
 	s.in_fence_fd = s.flags & DMASHIM_SUBMIT_FENCE_IN ?
-			pick_fd(t, O_FENCE) : chance(t, 90) ? -1 : rnd(t);
+			pick_fd(t, O_FENCE) : !junk(t, 10) ? 0 : rnd(t);
 	s.count = r < 85 || t->sane ? 1 + below(t, 3) : r < 93 ? 4 + below(t, 8) :
 		  r < 96 ? 0 : r < 99 ? 60 + below(t, MAX_BATCH - 60) : rnd(t);
 	for (i = 0; i < s.count && i < MAX_BATCH; i++)
 		fz_xfer(t, &t->xfers[i], ch.edu);
+	s.xfer_size = fz_elem(t, sizeof(t->xfers[0]), sizeof(t->xfers),
+			      &s.count);
 	s.xfers = fz_ptr(t, t->xfers);
 	if (fz_ioctl(t, ch.fd, DMASHIM_IOCTL_CHAN_SUBMIT, &s, sizeof(s), true))
 		return;

@@ -365,6 +365,10 @@ long long chan_residue(int ch, int cookie);
 struct dmashim_xfer xfer_memcpy(int dst_fd, __u64 dst_off, int src_fd,
 				__u64 src_off, __u64 len);
 struct dmashim_xfer xfer_slave(__u32 dir, int fd, __u64 off, __u64 len);
+/* A slave transfer of @nr @ranges of the buffer @fd. */
+struct dmashim_xfer xfer_ranges(__u32 dir, int fd,
+				const struct dmashim_range *ranges,
+				unsigned int nr);
 struct dmashim_xfer xfer_cyclic(__u32 dir, int fd, __u64 len, __u64 period);
 
 /*

@@ -137,6 +137,7 @@ TEST_F(dev, map_segments_room)
 	map = (struct dmashim_map){
 		.size = sizeof(map), .fd = b.fd, .dir = DMASHIM_DIR_TO_DEVICE,
 		.segments = (uintptr_t)segs, .nr_segments = ARRAY_SIZE(segs),
+		.segment_size = sizeof(segs[0]),
 	};
 	ASSERT_EQ(0, ioctl_errno(self->ctx, DMASHIM_IOCTL_MAP, &map));
 	EXPECT_EQ(m.nr_segments, map.nr_segments);
@@ -153,9 +154,30 @@ TEST_F(dev, map_segments_room)
 	/* No room at all: only the count. */
 	map.segments = 0;
 	map.nr_segments = 0;
+	map.segment_size = 0;
 	ASSERT_EQ(0, ioctl_errno(self->ctx, DMASHIM_IOCTL_MAP, &map));
 	EXPECT_EQ(m.nr_segments, map.nr_segments);
 	EXPECT_EQ(0, ctx_unmap(self->ctx, map.handle));
+
+	/* Without an array, neither room nor an element size. */
+	map.nr_segments = 1;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx, DMASHIM_IOCTL_MAP, &map));
+	map.nr_segments = 0;
+	map.segment_size = sizeof(segs[0]);
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx, DMASHIM_IOCTL_MAP, &map));
+	/* With one, an element size from the first version's to the largest. */
+	map.segments = (uintptr_t)segs;
+	map.nr_segments = ARRAY_SIZE(segs);
+	map.segment_size = sizeof(segs[0]) - 1;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx, DMASHIM_IOCTL_MAP, &map));
+	map.segment_size = DMASHIM_STRUCT_SIZE_MAX + 1;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx, DMASHIM_IOCTL_MAP, &map));
+	map.segment_size = sizeof(segs[0]) + 4;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx, DMASHIM_IOCTL_MAP, &map));
+	map.segment_size = sizeof(segs[0]);
+	map.__reserved = 1;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx, DMASHIM_IOCTL_MAP, &map));
+	EXPECT_EQ(self->baseline + 1, live_mappings());
 
 	EXPECT_EQ(0, ctx_unmap(self->ctx, m.handle));
 	mapping_free(&m);
@@ -176,6 +198,7 @@ TEST_F(dev, map_segments_fault)
 		map = (struct dmashim_map){
 			.size = sizeof(map), .flags = flags, .fd = b.fd,
 			.segments = 16, .nr_segments = 4,
+			.segment_size = sizeof(struct dmashim_segment),
 		};
 		EXPECT_EQ(-EFAULT, ioctl_errno(self->ctx, DMASHIM_IOCTL_MAP,
 					       &map));
@@ -203,6 +226,7 @@ TEST_F(dev, segments_paging)
 		req = (struct dmashim_segments){
 			.size = sizeof(req), .handle = m.handle,
 			.segments = (uintptr_t)seg, .first = i, .count = 1,
+			.segment_size = sizeof(seg[0]),
 		};
 		ASSERT_EQ(0, ioctl_errno(self->ctx, DMASHIM_IOCTL_SEGMENTS,
 					 &req));
@@ -215,7 +239,7 @@ TEST_F(dev, segments_paging)
 	req = (struct dmashim_segments){
 		.size = sizeof(req), .handle = m.handle,
 		.segments = (uintptr_t)seg, .first = m.nr_segments - 2,
-		.count = 3,
+		.count = 3, .segment_size = sizeof(seg[0]),
 	};
 	ASSERT_EQ(0, ioctl_errno(self->ctx, DMASHIM_IOCTL_SEGMENTS, &req));
 	EXPECT_EQ(2, req.count);
@@ -234,15 +258,25 @@ TEST_F(dev, segments_paging)
 	req = (struct dmashim_segments){
 		.size = sizeof(req), .handle = m.handle,
 		.segments = (uintptr_t)seg, .count = 1,
+		.segment_size = sizeof(seg[0]),
 	};
 	req.flags = 1;
 	EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx, DMASHIM_IOCTL_SEGMENTS,
 				       &req));
 	req.flags = 0;
-	req.__reserved = 1;
+	req.segment_size = 0;
 	EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx, DMASHIM_IOCTL_SEGMENTS,
 				       &req));
-	req.__reserved = 0;
+	req.segment_size = sizeof(seg[0]) - 1;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx, DMASHIM_IOCTL_SEGMENTS,
+				       &req));
+	req.segment_size = DMASHIM_STRUCT_SIZE_MAX + 1;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx, DMASHIM_IOCTL_SEGMENTS,
+				       &req));
+	req.segment_size = sizeof(seg[0]) + 4;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ctx, DMASHIM_IOCTL_SEGMENTS,
+				       &req));
+	req.segment_size = sizeof(seg[0]);
 	req.segments = 16;
 	EXPECT_EQ(-EFAULT, ioctl_errno(self->ctx, DMASHIM_IOCTL_SEGMENTS,
 				       &req));
@@ -255,6 +289,57 @@ TEST_F(dev, segments_paging)
 	req.handle = m.handle;
 	EXPECT_EQ(-ENOENT, ioctl_errno(self->ctx, DMASHIM_IOCTL_SEGMENTS,
 				       &req));
+	mapping_free(&m);
+	buffer_put(&b);
+}
+
+/*
+ * A newer caller's longer segments get the kernel's fields and zeroes
+ * after them, from MAP and from SEGMENTS; nothing past the last one.
+ */
+TEST_F(dev, segments_grown)
+{
+	struct { struct dmashim_segment s; __u64 more; } segs[4];
+	struct dmashim_segments req;
+	struct dmashim_map map;
+	struct buffer b;
+	struct mapping m;
+	unsigned int i, n;
+
+	ASSERT_EQ(0, buffer_get(self->ctx, DMASHIM_BUF_PAGES, MiB(1), &b));
+	ASSERT_EQ(0, map_buf(self->ctx, b.fd, DMASHIM_DIR_TO_DEVICE, 0, &m));
+	ASSERT_LE(2, m.nr_segments);
+	n = m.nr_segments < 3 ? m.nr_segments : 3;
+
+	memset(segs, 0xff, sizeof(segs));
+	map = (struct dmashim_map){
+		.size = sizeof(map), .fd = b.fd, .dir = DMASHIM_DIR_TO_DEVICE,
+		.segments = (uintptr_t)segs, .nr_segments = n,
+		.segment_size = sizeof(segs[0]),
+	};
+	ASSERT_EQ(0, ioctl_errno(self->ctx, DMASHIM_IOCTL_MAP, &map));
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(m.segs[i].length, segs[i].s.length);
+		EXPECT_EQ(0, segs[i].more) TH_LOG("segment %u", i);
+	}
+	EXPECT_EQ(~0ULL, segs[n].s.addr);
+	EXPECT_EQ(0, ctx_unmap(self->ctx, map.handle));
+
+	memset(segs, 0xff, sizeof(segs));
+	req = (struct dmashim_segments){
+		.size = sizeof(req), .handle = m.handle,
+		.segments = (uintptr_t)segs, .first = 1, .count = n - 1,
+		.segment_size = sizeof(segs[0]),
+	};
+	ASSERT_EQ(0, ioctl_errno(self->ctx, DMASHIM_IOCTL_SEGMENTS, &req));
+	EXPECT_EQ(n - 1, req.count);
+	for (i = 0; i < n - 1; i++) {
+		EXPECT_EQ(0, memcmp(&m.segs[i + 1], &segs[i].s,
+				    sizeof(segs[i].s)));
+		EXPECT_EQ(0, segs[i].more);
+	}
+	EXPECT_EQ(~0ULL, segs[n - 1].s.addr);
+	EXPECT_EQ(0, ctx_unmap(self->ctx, m.handle));
 	mapping_free(&m);
 	buffer_put(&b);
 }

@@ -202,6 +202,7 @@ TEST(unbind_with_mappings)
 	req = (struct dmashim_segments){
 		.size = sizeof(req), .handle = m[0].handle,
 		.segments = (uintptr_t)&seg, .count = 1,
+		.segment_size = sizeof(seg),
 	};
 	EXPECT_EQ(-ENODEV, ioctl_errno(fd, DMASHIM_IOCTL_SEGMENTS, &req));
 	EXPECT_EQ(-ENODEV, map_buf(fd, pages.fd, DMASHIM_DIR_TO_DEVICE, 0,
@@ -462,7 +463,10 @@ TEST(unbind_not_held_by_user_copy)
 {
 	char path[PATH_MAX];
 	struct stalled_call c = { .request = DMASHIM_IOCTL_SEGMENTS };
-	struct dmashim_segments seg = { .size = sizeof(seg), .count = 1 };
+	struct dmashim_segments seg = {
+		.size = sizeof(seg), .count = 1,
+		.segment_size = sizeof(struct dmashim_segment),
+	};
 	struct stall st;
 	struct mapping m;
 	struct buffer b;
@@ -499,7 +503,10 @@ TEST(unbind_not_held_by_user_copy)
  */
 TEST(unbind_not_held_by_submit_copy)
 {
-	struct dmashim_chan_submit sub = { .size = sizeof(sub), .count = 1 };
+	struct dmashim_chan_submit sub = {
+		.size = sizeof(sub), .count = 1,
+		.xfer_size = sizeof(struct dmashim_xfer),
+	};
 	struct stalled_call c = { .request = DMASHIM_IOCTL_CHAN_SUBMIT };
 	char name[DMASHIM_CHAN_NAME_LEN];
 	struct stall st;

@@ -62,7 +62,7 @@ TEST(info_edu_json)
 	EXPECT_NE(NULL, strstr(out, "\"dma_mask\": 268435455,"))
 		TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\"bus\": \"pci\","));
-	EXPECT_NE(NULL, strstr(out, "\"abi_version\": 1\n}"));
+	EXPECT_NE(NULL, strstr(out, "\"features\": 2047\n}")) TH_LOG("%s", out);
 }
 
 TEST(info_errors)

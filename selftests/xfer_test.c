@@ -454,14 +454,10 @@ static void round_trip(struct __test_metadata *_metadata, int ch,
 	scatter(want, stream, r_dst, n_dst);
 
 	ASSERT_EQ(0, chan_config(ch, DMA_WINDOW + 5, DMA_WINDOW + 5));
-	to = xfer_slave(DMASHIM_XFER_TO_DEVICE, src->fd, 0, 0);
-	to.ranges = (uintptr_t)r_src;
-	to.nr_ranges = n_src;
+	to = xfer_ranges(DMASHIM_XFER_TO_DEVICE, src->fd, r_src, n_src);
 	to.user_data = 1;
 	run_one(_metadata, ch, &to);
-	from = xfer_slave(DMASHIM_XFER_FROM_DEVICE, dst->fd, 0, 0);
-	from.ranges = (uintptr_t)r_dst;
-	from.nr_ranges = n_dst;
+	from = xfer_ranges(DMASHIM_XFER_FROM_DEVICE, dst->fd, r_dst, n_dst);
 	from.user_data = 2;
 	run_one(_metadata, ch, &from);
 	EXPECT_SAME_BYTES(dst->cpu, want, dst->len);
@@ -712,7 +708,9 @@ TEST_F_TIMEOUT(xfer, batch_mixed, 60)
  */
 TEST_F_TIMEOUT(xfer, fence_out, 60)
 {
-	struct dmashim_chan_submit sub = { .size = sizeof(sub) };
+	struct dmashim_chan_submit sub = {
+		.size = sizeof(sub), .xfer_size = sizeof(struct dmashim_xfer),
+	};
 	struct dmashim_record rec[8];
 	struct dmashim_xfer x[4];
 	struct buffer src, dst;
@@ -750,6 +748,92 @@ TEST_F_TIMEOUT(xfer, fence_out, 60)
 	}
 	EXPECT_PATTERN(dst.cpu, 4000, 0, 6);
 	close(fence);
+	buffer_put(&dst);
+	buffer_put(&src);
+}
+
+/*
+ * A newer caller's longer transfers, ranges and records work, their
+ * fields unknown to the kernel zero; a non-zero one is refused (E2BIG)
+ * with nothing submitted.  Only the cookie of each transfer is written.
+ */
+TEST_F_TIMEOUT(xfer, grown_elements, 60)
+{
+	struct { struct dmashim_xfer x; __u64 more; } big[2];
+	struct { struct dmashim_range r; __u64 more; } wide[2];
+	struct { struct dmashim_record r; __u64 more; } recs[2];
+	struct dmashim_chan_open op = {
+		.size = sizeof(op), .fd_flags = O_CLOEXEC,
+		.record_size = sizeof(recs[0]),
+	};
+	struct dmashim_chan_submit sub = {
+		.size = sizeof(sub), .xfers = (uintptr_t)big, .count = 2,
+		.xfer_size = sizeof(big[0]),
+	};
+	struct dmashim_chan_info info;
+	struct dmashim_record rec;
+	struct buffer src, dst;
+	struct dmashim_xfer x;
+	ssize_t n;
+
+	ASSERT_EQ(0, buffer_get(self->ctx, DMASHIM_BUF_PAGES, 8192, &src));
+	ASSERT_EQ(0, buffer_get(self->ctx, DMASHIM_BUF_PAGES, 8192, &dst));
+	pattern_fill(src.cpu, src.len, 0, 3);
+
+	memset(big, 0, sizeof(big));
+	big[0].x = xfer_memcpy(dst.fd, 0, src.fd, 0, 1000);
+	big[1].x = xfer_memcpy(dst.fd, 1000, src.fd, 1000, 1000);
+	big[1].more = 1;
+	EXPECT_EQ(-E2BIG, ioctl_errno(self->ch, DMASHIM_IOCTL_CHAN_SUBMIT,
+				      &sub));
+	expect_nothing_submitted(_metadata, self->ch);
+	big[1].more = 0;
+	ASSERT_EQ(0, ioctl_errno(self->ch, DMASHIM_IOCTL_CHAN_SUBMIT, &sub));
+	EXPECT_LT(0, big[0].x.cookie);
+	EXPECT_LT(big[0].x.cookie, big[1].x.cookie);
+	EXPECT_EQ(0, big[0].more);
+	EXPECT_EQ(0, big[1].more);
+	ASSERT_EQ(0, chan_wait_final(self->ch, big[1].x.cookie, &rec));
+	EXPECT_EQ(DMASHIM_XFER_COMPLETE, rec.status);
+	EXPECT_PATTERN(dst.cpu, 2000, 0, 3);
+
+	/* Two ranges of 24 bytes each, to the device and back. */
+	ASSERT_EQ(0, chan_config(self->ch, DMA_WINDOW, DMA_WINDOW));
+	memset(wide, 0, sizeof(wide));
+	wide[0].r = (struct dmashim_range){ 0, 16 };
+	wide[1].r = (struct dmashim_range){ 100, 16 };
+	x = xfer_ranges(DMASHIM_XFER_TO_DEVICE, src.fd, &wide[0].r, 2);
+	x.range_size = sizeof(wide[0]);
+	wide[1].more = 1;
+	EXPECT_EQ(-E2BIG, chan_submit(self->ch, &x, 1, NULL));
+	expect_nothing_submitted(_metadata, self->ch);
+	wide[1].more = 0;
+	run_one(_metadata, self->ch, &x);
+	x = xfer_slave(DMASHIM_XFER_FROM_DEVICE, dst.fd, 4096, 32);
+	run_one(_metadata, self->ch, &x);
+	EXPECT_SAME_BYTES(dst.cpu + 4096, src.cpu, 16);
+	EXPECT_SAME_BYTES(dst.cpu + 4112, src.cpu + 100, 16);
+
+	/* Records of 8 more bytes: the kernel's, then zeroes. */
+	close(self->ch);
+	self->ch = -1;
+	snprintf(op.name, sizeof(op.name), "%s", self->name);
+	ASSERT_EQ(0, ioctl_errno(self->ctx, DMASHIM_IOCTL_CHAN_OPEN, &op));
+	self->ch = op.fd;
+	ASSERT_EQ(0, chan_info(self->ch, &info));
+	EXPECT_EQ(sizeof(recs[0]), info.record_size);
+	x = xfer_memcpy(dst.fd, 6000, src.fd, 0, 100);
+	ASSERT_EQ(0, chan_submit(self->ch, &x, 1, NULL));
+	EXPECT_EQ(-1, read(self->ch, recs, sizeof(recs[0].r)));
+	EXPECT_EQ(EINVAL, errno);
+	memset(recs, 0xff, sizeof(recs));
+	n = read(self->ch, recs, sizeof(recs));
+	ASSERT_EQ(sizeof(recs[0]), n);
+	EXPECT_EQ(x.cookie, recs[0].r.cookie);
+	EXPECT_EQ(DMASHIM_XFER_COMPLETE, recs[0].r.status);
+	EXPECT_EQ(0, recs[0].more);
+	EXPECT_EQ((__u64)~0ULL, recs[1].more);
+	EXPECT_PATTERN(dst.cpu + 6000, 100, 0, 3);
 	buffer_put(&dst);
 	buffer_put(&src);
 }
@@ -809,9 +893,8 @@ TEST_F(xfer, refused_transfers)
 				    win + 1),
 		"more than the window holds");
 
-	x = xfer_slave(DMASHIM_XFER_TO_DEVICE, src.fd, 0, 0);
-	x.ranges = (uintptr_t)ranges;
-	x.nr_ranges = DMASHIM_MAX_RANGES + 1;
+	x = xfer_ranges(DMASHIM_XFER_TO_DEVICE, src.fd, ranges,
+			DMASHIM_MAX_RANGES + 1);
 	REFUSED(-EINVAL, x, "too many ranges");
 	x.nr_ranges = 2;
 	ranges[1].length = 0;
@@ -824,7 +907,63 @@ TEST_F(xfer, refused_transfers)
 	x = xfer_memcpy(dst.fd, 0, src.fd, 0, 100);
 	x.ranges = (uintptr_t)ranges;
 	x.nr_ranges = 1;
+	x.range_size = sizeof(ranges[0]);
 	REFUSED(-EINVAL, x, "ranges for a memcpy");
+
+	/* A field that does not apply is 0 (an fd -1), for later use. */
+	x = xfer_memcpy(dst.fd, 0, src.fd, 0, 100);
+	x.flags = 1;
+	REFUSED(-EINVAL, x, "a transfer flag");
+	x = xfer_memcpy(dst.fd, 0, src.fd, 0, 100);
+	x.period = 4;
+	REFUSED(-EINVAL, x, "memcpy with a period");
+	x = xfer_memcpy(dst.fd, 0, src.fd, 0, 100);
+	x.range_size = sizeof(ranges[0]);
+	REFUSED(-EINVAL, x, "memcpy with a range size");
+	x = xfer_slave(DMASHIM_XFER_TO_DEVICE, src.fd, 0, 100);
+	x.dst_fd = dst.fd;
+	REFUSED(-EINVAL, x, "to the device, with a destination buffer");
+	x = xfer_slave(DMASHIM_XFER_TO_DEVICE, src.fd, 0, 100);
+	x.dst_offset = 8;
+	REFUSED(-EINVAL, x, "to the device, with a destination offset");
+	x = xfer_slave(DMASHIM_XFER_FROM_DEVICE, dst.fd, 0, 100);
+	x.src_fd = src.fd;
+	REFUSED(-EINVAL, x, "from the device, with a source buffer");
+	x = xfer_slave(DMASHIM_XFER_FROM_DEVICE, dst.fd, 0, 100);
+	x.src_offset = 8;
+	REFUSED(-EINVAL, x, "from the device, with a source offset");
+	x = xfer_slave(DMASHIM_XFER_TO_DEVICE, src.fd, 0, 100);
+	x.period = 100;
+	REFUSED(-EINVAL, x, "slave with a period");
+	x = xfer_slave(DMASHIM_XFER_TO_DEVICE, src.fd, 0, 100);
+	x.range_size = sizeof(ranges[0]);
+	REFUSED(-EINVAL, x, "a range size without ranges");
+	x = xfer_ranges(DMASHIM_XFER_TO_DEVICE, src.fd, ranges, 2);
+	x.length = 8;
+	REFUSED(-EINVAL, x, "ranges and a length");
+	x = xfer_ranges(DMASHIM_XFER_TO_DEVICE, src.fd, ranges, 2);
+	x.src_offset = 8;
+	REFUSED(-EINVAL, x, "ranges and an offset");
+	x = xfer_ranges(DMASHIM_XFER_TO_DEVICE, src.fd, ranges, 2);
+	x.ranges = 0;
+	REFUSED(-EINVAL, x, "ranges counted, not given");
+	x = xfer_cyclic(DMASHIM_XFER_TO_DEVICE, src.fd, 4096, 1024);
+	x.dst_fd = dst.fd;
+	REFUSED(-EINVAL, x, "cyclic with a buffer on the device's side");
+	x = xfer_cyclic(DMASHIM_XFER_TO_DEVICE, src.fd, 4096, 1024);
+	x.ranges = (uintptr_t)ranges;
+	REFUSED(-EINVAL, x, "cyclic with ranges");
+
+	/* The ranges' element size: the first version's to the largest. */
+	x = xfer_ranges(DMASHIM_XFER_TO_DEVICE, src.fd, ranges, 2);
+	x.range_size = 0;
+	REFUSED(-EINVAL, x, "range size 0");
+	x.range_size = sizeof(ranges[0]) - 1;
+	REFUSED(-EINVAL, x, "range size below the first version");
+	x.range_size = DMASHIM_STRUCT_SIZE_MAX + 1;
+	REFUSED(-EINVAL, x, "range size above the largest");
+	x.range_size = sizeof(ranges[0]) + 4;
+	REFUSED(-EINVAL, x, "range size not a multiple of 8");
 
 	REFUSED(-EINVAL, xfer_cyclic(DMASHIM_XFER_TO_DEVICE, src.fd, 4096, 0),
 		"zero period");
@@ -897,11 +1036,30 @@ TEST_F(xfer, refused_submits)
 	x[0] = xfer_memcpy(dst.fd, 0, src.fd, 0, 100);
 	sub = (struct dmashim_chan_submit){
 		.size = sizeof(sub), .flags = DMASHIM_SUBMIT_FENCE_OUT << 1,
-		.xfers = (uintptr_t)x, .count = 1,
+		.xfers = (uintptr_t)x, .count = 1, .xfer_size = sizeof(x[0]),
 	};
 	EXPECT_EQ(-EINVAL, ioctl_errno(self->ch, DMASHIM_IOCTL_CHAN_SUBMIT,
 				       &sub));
 	sub.flags = 0;
+	/* An in-fence fd without the flag that says there is one. */
+	sub.in_fence_fd = 1;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ch, DMASHIM_IOCTL_CHAN_SUBMIT,
+				       &sub));
+	sub.in_fence_fd = 0;
+	/* The transfers' element size: the first version's to the largest. */
+	sub.xfer_size = 0;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ch, DMASHIM_IOCTL_CHAN_SUBMIT,
+				       &sub));
+	sub.xfer_size = sizeof(x[0]) - 1;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ch, DMASHIM_IOCTL_CHAN_SUBMIT,
+				       &sub));
+	sub.xfer_size = DMASHIM_STRUCT_SIZE_MAX + 1;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ch, DMASHIM_IOCTL_CHAN_SUBMIT,
+				       &sub));
+	sub.xfer_size = sizeof(x[0]) + 4;
+	EXPECT_EQ(-EINVAL, ioctl_errno(self->ch, DMASHIM_IOCTL_CHAN_SUBMIT,
+				       &sub));
+	sub.xfer_size = sizeof(x[0]);
 	sub.count = 0;
 	EXPECT_EQ(-EINVAL, ioctl_errno(self->ch, DMASHIM_IOCTL_CHAN_SUBMIT,
 				       &sub));

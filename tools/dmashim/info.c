@@ -86,7 +86,8 @@ static void print_text(const struct dmashim_info *in)
 		       (uint64_t)in->iova_start, (uint64_t)in->iova_end);
 		print_pgsizes(in->iommu_pgsize_bitmap);
 	}
-	printf("%-18s %u\n", "abi version", in->abi_version);
+	printf("%-18s 0x%" PRIx64 "\n", "module features",
+	       (uint64_t)in->features);
 }
 
 static void print_json(const struct dmashim_info *in)
@@ -125,7 +126,7 @@ static void print_json(const struct dmashim_info *in)
 	printf("  \"iova_end\": %" PRIu64 ",\n", (uint64_t)in->iova_end);
 	printf("  \"iommu_pgsize_bitmap\": %" PRIu64 ",\n",
 	       (uint64_t)in->iommu_pgsize_bitmap);
-	printf("  \"abi_version\": %u\n", in->abi_version);
+	printf("  \"features\": %" PRIu64 "\n", (uint64_t)in->features);
 	printf("}\n");
 }
 

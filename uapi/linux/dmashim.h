@@ -5,20 +5,28 @@
  * Every ioctl takes a pointer to a struct whose first two members are
  * @size and @flags.  @size is the size of the struct as the caller knows
  * it: the kernel accepts any size from the first version of the struct up
- * to a page, treats bytes it does not know as "must be zero", and writes
- * back at most @size bytes.  This lets old binaries run on new kernels and
- * new binaries on old kernels as long as they do not ask for new features.
+ * to %DMASHIM_STRUCT_SIZE_MAX, treats bytes it does not know as "must be
+ * zero", and writes back at most @size bytes.  Arrays the structs point to
+ * (transfers, ranges, segments) and the records read() returns carry
+ * their element size the same way, with the same rules.  This lets old
+ * binaries run on new kernels and new binaries on old kernels as long as
+ * they do not ask for new features; &struct dmashim_info @features says
+ * which ones a module has.  It is the only versioning scheme: there is no
+ * version number to compare.
  *
  * Errors common to every ioctl:
  *
  * - %EFAULT: the argument pointer is not readable or writable (checked
  *   before the command runs: nothing was done; a file descriptor the
  *   command would return is never left open);
- * - %EINVAL: @size is smaller than the first version of the struct or
- *   larger than a page, @flags has a bit this kernel does not know, or a
- *   reserved field is not zero;
- * - %E2BIG: @size is larger than the kernel's struct and a byte beyond
- *   the kernel's struct is not zero (a field this kernel does not know);
+ * - %EINVAL: @size (or an element size) is smaller than the first
+ *   version of its struct or larger than %DMASHIM_STRUCT_SIZE_MAX (an
+ *   element size is also a multiple of 8), @flags has a bit this kernel
+ *   does not know, a reserved field is not zero, or a field that does not
+ *   apply to the request is not zero (-1 for a file descriptor);
+ * - %E2BIG: @size (or an element size) is larger than the kernel's struct
+ *   and a byte beyond the kernel's struct is not zero (a field this kernel
+ *   does not know);
  * - %ENOTTY: the ioctl number is not a dmashim ioctl;
  * - %ENODEV: the context's device was unbound from its driver or removed.
  *
@@ -27,13 +35,22 @@
 #ifndef _UAPI_LINUX_DMASHIM_H
 #define _UAPI_LINUX_DMASHIM_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* Bumped on incompatible changes only; additions are found by @size. */
-#define DMASHIM_ABI_VERSION	1
-
+/*
+ * The ioctl type: 0xDA, numbers 0x00-0x3F (Documentation/uapi.rst gives
+ * the ioctl-number.rst line).  Context ioctls are 0x00-0x1F, channel
+ * ioctls 0x20-0x3F: each file refuses the other's with %ENOTTY.
+ */
 #define DMASHIM_TYPE		0xDA
+
+/*
+ * The largest @size (and element size) the kernel accepts, on every
+ * architecture: room for every struct to grow, not a page.
+ */
+#define DMASHIM_STRUCT_SIZE_MAX	4096
 
 /* Length of the device name fields, including the terminating NUL. */
 #define DMASHIM_NAME_LEN	128
@@ -114,11 +131,49 @@ enum dmashim_dev_flags {
 	DMASHIM_DEV_DEFAULT = 1 << 3,
 };
 
+/*
+ * &struct dmashim_info @features: what the running module supports, 64
+ * bits (so defines, not an enum).  Every module of ABI 1.0 has all of
+ * %DMASHIM_FEATURES_1_0.  A feature added later gets the next bit: a
+ * program asks for it here instead of trying it and reading errnos.  A
+ * module without a feature refuses its flags and fields with %EINVAL or
+ * %E2BIG.
+ *
+ * BIND: DMASHIM_IOCTL_BIND to named devices; PIN: DMASHIM_IOCTL_PIN;
+ * BUF_CONTIGUOUS, BUF_COHERENT: those buffer kinds; MAP_BOUNCE:
+ * %DMASHIM_MAP_BOUNCE and the bounce pool; CHANNELS: the channel ioctls
+ * and memcpy transfers; SLAVE: slave transfers, with ranges; CYCLIC:
+ * cyclic transfers and their period records; FENCE_IN, FENCE_OUT: those
+ * submit flags; IMPLICIT_SYNC: fences in the buffers' reservation
+ * objects, and %DMASHIM_SUBMIT_NO_IMPLICIT.
+ */
+#define DMASHIM_FEAT_BIND		_BITULL(0)
+#define DMASHIM_FEAT_PIN		_BITULL(1)
+#define DMASHIM_FEAT_BUF_CONTIGUOUS	_BITULL(2)
+#define DMASHIM_FEAT_BUF_COHERENT	_BITULL(3)
+#define DMASHIM_FEAT_MAP_BOUNCE		_BITULL(4)
+#define DMASHIM_FEAT_CHANNELS		_BITULL(5)
+#define DMASHIM_FEAT_SLAVE		_BITULL(6)
+#define DMASHIM_FEAT_CYCLIC		_BITULL(7)
+#define DMASHIM_FEAT_FENCE_IN		_BITULL(8)
+#define DMASHIM_FEAT_FENCE_OUT		_BITULL(9)
+#define DMASHIM_FEAT_IMPLICIT_SYNC	_BITULL(10)
+
+/* The features every module of ABI 1.0 has. */
+#define DMASHIM_FEATURES_1_0	(DMASHIM_FEAT_BIND | DMASHIM_FEAT_PIN | \
+				 DMASHIM_FEAT_BUF_CONTIGUOUS | \
+				 DMASHIM_FEAT_BUF_COHERENT | \
+				 DMASHIM_FEAT_MAP_BOUNCE | \
+				 DMASHIM_FEAT_CHANNELS | DMASHIM_FEAT_SLAVE | \
+				 DMASHIM_FEAT_CYCLIC | DMASHIM_FEAT_FENCE_IN | \
+				 DMASHIM_FEAT_FENCE_OUT | \
+				 DMASHIM_FEAT_IMPLICIT_SYNC)
+
 /**
  * struct dmashim_info - DMASHIM_IOCTL_INFO: describe the context's device
  * @size: in: sizeof(struct dmashim_info) as the caller knows it
  * @flags: in: must be 0
- * @abi_version: out: %DMASHIM_ABI_VERSION of the running module
+ * @features: out: DMASHIM_FEAT_* bits of the running module
  * @dev_flags: out: &enum dmashim_dev_flags
  * @dma_mask: out: streaming DMA mask
  * @coherent_dma_mask: out: coherent DMA mask
@@ -132,6 +187,7 @@ enum dmashim_dev_flags {
  * @seg_boundary_mask: out: segments must not cross a multiple of this + 1
  * @iommu_domain: out: &enum dmashim_iommu_domain
  * @iommu_group: out: IOMMU group number, -1 if the device has none
+ * @__reserved: 0
  * @iova_start: out: first usable IOVA of the domain's aperture (translated
  *	domains only, else 0)
  * @iova_end: out: last usable IOVA of the aperture (translated only, else 0)
@@ -144,8 +200,9 @@ enum dmashim_dev_flags {
 struct dmashim_info {
 	__u32 size;
 	__u32 flags;
-	__u32 abi_version;
+	__u64 features;
 	__u32 dev_flags;
+	__u32 iommu_domain;
 	__u64 dma_mask;
 	__u64 coherent_dma_mask;
 	__u64 bus_dma_limit;
@@ -154,8 +211,8 @@ struct dmashim_info {
 	__u64 opt_mapping_size;
 	__u64 max_seg_size;
 	__u64 seg_boundary_mask;
-	__u32 iommu_domain;
 	__s32 iommu_group;
+	__u32 __reserved;
 	__u64 iova_start;
 	__u64 iova_end;
 	__u64 iommu_pgsize_bitmap;
@@ -395,12 +452,16 @@ enum dmashim_mapped_flags {
  * @dir: in: &enum dmashim_dir
  * @segments: in: user pointer to an array of &struct dmashim_segment to
  *	fill, or 0
- * @nr_segments: in: room in @segments; out: how many segments the
- *	mapping has (more than fit: fetch the rest with
+ * @nr_segments: in: room in @segments (0 without @segments); out: how
+ *	many segments the mapping has (more than fit: fetch the rest with
  *	DMASHIM_IOCTL_SEGMENTS)
  * @mapped_flags: out: &enum dmashim_mapped_flags
  * @handle: out: the mapping, for the other mapping ioctls
  * @length: out: bytes mapped (the buffer's size)
+ * @segment_size: in: sizeof(struct dmashim_segment) as the caller knows
+ *	it, the stride of @segments (0 without @segments); the kernel
+ *	writes what it knows of each element and zeroes the rest
+ * @__reserved: must be 0
  *
  * The buffer is attached to the device (a dma-buf attachment) and mapped
  * for it with dma_map_sgtable(); the mapping holds a reference to the
@@ -447,6 +508,8 @@ struct dmashim_map {
 	__u32 mapped_flags;
 	__u64 handle;
 	__u64 length;
+	__u32 segment_size;
+	__u32 __reserved;
 };
 
 #define DMASHIM_IOCTL_MAP	_IO(DMASHIM_TYPE, DMASHIM_CMD_MAP)
@@ -481,7 +544,8 @@ struct dmashim_unmap {
  * @first: in: index of the first segment to read
  * @count: in: room in @segments; out: segments written
  * @nr_segments: out: segments the mapping has
- * @__reserved: must be 0
+ * @segment_size: in: sizeof(struct dmashim_segment) as the caller knows
+ *	it, the stride of @segments; required even when @count is 0
  *
  * Errors: %ENOENT for an unknown handle; %EINVAL if @first is beyond the
  * last segment.
@@ -494,7 +558,7 @@ struct dmashim_segments {
 	__u32 first;
 	__u32 count;
 	__u32 nr_segments;
-	__u32 __reserved;
+	__u32 segment_size;
 };
 
 #define DMASHIM_IOCTL_SEGMENTS	_IO(DMASHIM_TYPE, DMASHIM_CMD_SEGMENTS)
@@ -606,7 +670,9 @@ enum dmashim_chan_caps {
  *	the first free channel with @caps
  * @fd: out: the channel, a file descriptor; closing it terminates what
  *	is in flight and gives the channel back
- * @__reserved: must be 0
+ * @record_size: in: sizeof(struct dmashim_record) as the caller knows it:
+ *	every record read() returns on the channel is this long, the
+ *	kernel's fields first and zeroes after them
  *
  * The channel is taken exclusively (dma_request_channel()): one owner,
  * the returned file, until it is closed.  Buffers are mapped for the
@@ -620,10 +686,10 @@ enum dmashim_chan_caps {
  * ("chan:NAME" in "delegate"): without it the channel is not there for
  * the opener.
  *
- * Errors: %EINVAL for unknown @caps or flags, an unterminated @name;
- * %ENODEV if no free channel the opener may use matches (a named channel
- * that is in use included); %EPERM for a free channel of that name the
- * opener may not use; %ENOMEM.
+ * Errors: %EINVAL for unknown @caps or flags, an unterminated @name, a
+ * @record_size out of bounds; %ENODEV if no free channel the opener may
+ * use matches (a named channel that is in use included); %EPERM for a
+ * free channel of that name the opener may not use; %ENOMEM.
  */
 struct dmashim_chan_open {
 	__u32 size;
@@ -632,7 +698,7 @@ struct dmashim_chan_open {
 	__u32 fd_flags;
 	char name[DMASHIM_CHAN_NAME_LEN];
 	__s32 fd;
-	__u32 __reserved;
+	__u32 record_size;
 };
 
 #define DMASHIM_IOCTL_CHAN_OPEN	_IO(DMASHIM_TYPE, DMASHIM_CMD_CHAN_OPEN)
@@ -658,17 +724,46 @@ enum dmashim_chan_state {
 };
 
 /**
+ * enum dmashim_chan_dirs - &struct dmashim_chan_info @directions
+ * @DMASHIM_CHAN_DIR_MEM_TO_MEM: memory to memory
+ * @DMASHIM_CHAN_DIR_TO_DEVICE: memory to a device address
+ *	(%DMASHIM_XFER_TO_DEVICE)
+ * @DMASHIM_CHAN_DIR_FROM_DEVICE: a device address to memory
+ *	(%DMASHIM_XFER_FROM_DEVICE)
+ * @DMASHIM_CHAN_DIR_DEV_TO_DEV: a device address to another
+ */
+enum dmashim_chan_dirs {
+	DMASHIM_CHAN_DIR_MEM_TO_MEM = 1 << 0,
+	DMASHIM_CHAN_DIR_TO_DEVICE = 1 << 1,
+	DMASHIM_CHAN_DIR_FROM_DEVICE = 1 << 2,
+	DMASHIM_CHAN_DIR_DEV_TO_DEV = 1 << 3,
+};
+
+/**
+ * enum dmashim_residue_granularity - how exact a transfer's residue is
+ * @DMASHIM_RESIDUE_DESCRIPTOR: only "all" or "none": the residue is the
+ *	transfer's length until it completes
+ * @DMASHIM_RESIDUE_SEGMENT: updated after each segment (scatter-gather
+ *	entry or period)
+ * @DMASHIM_RESIDUE_BURST: updated after each burst
+ */
+enum dmashim_residue_granularity {
+	DMASHIM_RESIDUE_DESCRIPTOR = 0,
+	DMASHIM_RESIDUE_SEGMENT = 1,
+	DMASHIM_RESIDUE_BURST = 2,
+};
+
+/**
  * struct dmashim_chan_info - DMASHIM_IOCTL_CHAN_INFO: describe a channel
  * @size: in: sizeof(struct dmashim_chan_info) as the caller knows it
  * @flags: in: must be 0
  * @caps: out: &enum dmashim_chan_caps
  * @state: out: &enum dmashim_chan_state
- * @directions: out: dma_slave_caps directions (bit n: enum
- *	dma_transfer_direction n)
+ * @directions: out: &enum dmashim_chan_dirs the channel moves data in
  * @src_addr_widths: out: supported source bus widths (bit n: n bytes)
  * @dst_addr_widths: out: supported destination bus widths
  * @max_burst: out: largest burst, 0 if unknown
- * @residue_granularity: out: enum dma_residue_granularity
+ * @residue_granularity: out: &enum dmashim_residue_granularity
  * @descs_total: out: descriptors the channel may have in flight
  * @descs_free: out: of which free now
  * @can_pause: out: 1 if pause and resume work
@@ -676,6 +771,9 @@ enum dmashim_chan_state {
  * @__reserved: 0
  * @name: out: the channel's name
  * @device: out: the name of its DMA device, e.g. "0000:00:11.0"
+ * @record_size: out: bytes of each record read() returns on this file,
+ *	as its opener asked (for a process the file was passed to)
+ * @__reserved2: 0
  */
 struct dmashim_chan_info {
 	__u32 size;
@@ -694,6 +792,8 @@ struct dmashim_chan_info {
 	__u8 __reserved[2];
 	char name[DMASHIM_CHAN_NAME_LEN];
 	char device[DMASHIM_NAME_LEN];
+	__u32 record_size;
+	__u32 __reserved2;
 };
 
 #define DMASHIM_IOCTL_CHAN_INFO	_IO(DMASHIM_TYPE, DMASHIM_CMD_CHAN_INFO)
@@ -777,20 +877,34 @@ struct dmashim_range {
  * struct dmashim_xfer - one transfer of a batch
  * @kind: &enum dmashim_xfer_kind
  * @dir: &enum dmashim_xfer_dir (slave and cyclic), 0 for memcpy
- * @src_fd: source buffer (a dma-buf fd), -1 if none
- * @dst_fd: destination buffer, -1 if none
+ * @flags: must be 0
+ * @nr_ranges: (slave) entries in @ranges, at most %DMASHIM_MAX_RANGES;
+ *	0 for the one range of the offset and @length
+ * @src_fd: source buffer (a dma-buf fd); -1 from the device
+ * @dst_fd: destination buffer; -1 to the device
  * @src_offset: offset in the source buffer
  * @dst_offset: offset in the destination buffer
- * @length: bytes (cyclic: of the ring; slave with @nr_ranges: ignored)
+ * @length: bytes (cyclic: of the ring)
  * @period: (cyclic) bytes per period; @length is a multiple of it
  * @ranges: (slave) user pointer to @nr_ranges &struct dmashim_range, or 0
- * @nr_ranges: (slave) entries in @ranges, at most %DMASHIM_MAX_RANGES
+ * @range_size: (with @ranges) sizeof(struct dmashim_range) as the caller
+ *	knows it, the stride of @ranges
  * @cookie: out: the transfer's cookie
  * @user_data: returned in the transfer's completion records
+ *
+ * Every field that does not apply to the transfer must be 0 (and an fd
+ * that does not apply -1), or the batch is refused with %EINVAL: @dir,
+ * @period, @ranges, @nr_ranges and @range_size for memcpy; the device
+ * side's fd and offset for slave and cyclic; @period for slave; the
+ * offset and @length of a slave transfer with @ranges, @range_size of
+ * one without; @ranges, @nr_ranges and @range_size for cyclic.  So each
+ * can be given a meaning later.
  */
 struct dmashim_xfer {
 	__u32 kind;
 	__u32 dir;
+	__u32 flags;
+	__u32 nr_ranges;
 	__s32 src_fd;
 	__s32 dst_fd;
 	__u64 src_offset;
@@ -798,7 +912,7 @@ struct dmashim_xfer {
 	__u64 length;
 	__u64 period;
 	__u64 ranges;
-	__u32 nr_ranges;
+	__u32 range_size;
 	__s32 cookie;
 	__u64 user_data;
 };
@@ -828,8 +942,10 @@ enum dmashim_submit_flags {
  *	@cookie fields are filled in
  * @count: in: transfers in @xfers, 1 to the channel's descriptor pool
  * @fence_fd: out: (%DMASHIM_SUBMIT_FENCE_OUT) the sync_file, else -1
- * @in_fence_fd: in: (%DMASHIM_SUBMIT_FENCE_IN) a sync_file to wait for
- * @__reserved: must be 0
+ * @in_fence_fd: in: (%DMASHIM_SUBMIT_FENCE_IN) a sync_file to wait for,
+ *	else 0
+ * @xfer_size: in: sizeof(struct dmashim_xfer) as the caller knows it, the
+ *	stride of @xfers; only the @cookie of each element is written
  *
  * A buffer is mapped for the channel's device the first time a transfer
  * uses it; the mapping is kept (and holds the buffer, which may be
@@ -893,7 +1009,7 @@ struct dmashim_chan_submit {
 	__u32 count;
 	__s32 fence_fd;
 	__s32 in_fence_fd;
-	__u32 __reserved;
+	__u32 xfer_size;
 };
 
 #define DMASHIM_IOCTL_CHAN_SUBMIT _IO(DMASHIM_TYPE, DMASHIM_CMD_CHAN_SUBMIT)
@@ -1011,9 +1127,10 @@ enum dmashim_record_flags {
  * @flags: &enum dmashim_record_flags
  * @timestamp_ns: CLOCK_MONOTONIC when the transfer (or period) ended
  *
- * read() takes whole records, blocking (unless O_NONBLOCK: %EAGAIN) while
- * there is none; poll() reports EPOLLIN when one is there.  A buffer
- * smaller than a record gets %EINVAL.
+ * read() takes whole records of &struct dmashim_chan_open @record_size
+ * bytes, blocking (unless O_NONBLOCK: %EAGAIN) while there is none;
+ * poll() reports EPOLLIN when one is there.  A buffer smaller than a
+ * record gets %EINVAL.
  */
 struct dmashim_record {
 	__s32 cookie;
