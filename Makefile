@@ -91,6 +91,13 @@ HELPER_SRCS := $(filter-out $(TEST_SRCS),$(wildcard selftests/*.c))
 HELPER_OBJS := $(HELPER_SRCS:selftests/%.c=$(BUILD)/selftests/obj/%.o)
 TEST_HELPERS := $(BUILD)/selftests/obj/libhelpers.a
 
+# The uAPI's i386 ABI, on the running module: abi_test built with -m32
+# and linked statically (the guests have no 32-bit libraries), with the
+# helpers and the library built the same way.
+TEST_I386 := $(BUILD)/selftests/abi_i386_test
+OBJS_I386 := $(patsubst %.c,$(BUILD)/obj-i386/%.o,$(HELPER_SRCS) $(LIB_SRCS))
+HELPERS_I386 := $(BUILD)/obj-i386/libhelpers.a
+
 .PHONY: all deps modules lib tool selftests check lint demo fuzz install \
 	modules_install clean FORCE
 
@@ -149,7 +156,7 @@ $(TOOL): $(TOOL_SRCS) tools/dmashim/*.h lib/libdmashim.h $(LIB_SO) Makefile
 
 # ---- selftests -----------------------------------------------------------
 
-selftests: $(TESTS)
+selftests: $(TESTS) $(TEST_I386)
 
 $(KSRC_STAMP): $(KSRC_TARBALL)
 	@test -n "$(KSRC_TARBALL)" || { echo "no linux-source tarball: run tools/setup-deps" >&2; exit 1; }
@@ -171,11 +178,28 @@ $(TEST_HELPERS): $(HELPER_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/selftests/%: selftests/%.c selftests/helpers.h $(TEST_HELPERS) \
+$(BUILD)/selftests/%: selftests/%.c selftests/helpers.h selftests/abi_1_0.h \
+		$(TEST_HELPERS) \
 		$(KSRC_STAMP) $(LIB_SO)
 	$(CC) $(TEST_CFLAGS) $(DRM_CFLAGS) -I$(KSRC)/tools/testing/selftests \
 		-o $@ $< $(TEST_HELPERS) -L$(BUILD)/lib -ldmashim $(DRM_LIBS) \
 		-Wl,-rpath,'$$ORIGIN/../lib'
+
+$(BUILD)/obj-i386/%.o: %.c selftests/helpers.h lib/libdmashim.h \
+		lib/internal.h uapi/linux/dmashim.h
+	@mkdir -p $(@D)
+	$(CC) -m32 $(USER_CFLAGS) $(DRM_CFLAGS) -c -o $@ $<
+
+$(HELPERS_I386): $(OBJS_I386)
+	rm -f $@
+	ar rcs $@ $^
+
+# The harness casts pointers to 64-bit integers, which -m32 warns of.
+$(TEST_I386): selftests/abi_test.c selftests/helpers.h selftests/abi_1_0.h \
+		$(HELPERS_I386) \
+		$(KSRC_STAMP)
+	$(CC) -m32 -static $(TEST_CFLAGS) -Wno-pointer-to-int-cast \
+		-I$(KSRC)/tools/testing/selftests -o $@ $< $(HELPERS_I386)
 
 # ---- checks, bench, demo -------------------------------------------------
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmashim ABI: ioctl numbers, struct sizes, flags, reserved fields and
- * bad pointers are rejected the way the uAPI header documents.
+ * dmashim ABI: the header keeps the 1.0 layout (abi_1_0.h, at compile
+ * time); ioctl numbers, struct sizes, flags, reserved fields and bad
+ * pointers are rejected the way the uAPI header documents.  Built a
+ * second time for i386 (abi_i386_test), it runs through the kernel's
+ * compat path.
  */
 
 #include <dirent.h>
@@ -17,6 +20,16 @@
 
 #include "kselftest_harness.h"
 #include "helpers.h"
+
+#define ABI_STRUCT(s, size)						\
+	_Static_assert(sizeof(struct s) >= (size), #s " shrank")
+#define ABI_MEMBER(s, m, off, size)					\
+	_Static_assert(offsetof(struct s, m) == (off) &&		\
+		       sizeof(((struct s *)0)->m) == (size),		\
+		       #s "." #m " moved")
+#define ABI_CONST(name, value)						\
+	_Static_assert((name) == (value), #name " changed")
+#include "abi_1_0.h"
 
 FIXTURE(ctx) {
 	int fd;
@@ -145,7 +158,7 @@ TEST_F(ctx, long_size_zero_tail)
 	memset(buf, 0, sizeof(buf));
 	info->size = sizeof(buf);
 	ASSERT_EQ(0, ioctl_errno(self->fd, DMASHIM_IOCTL_INFO, buf));
-	EXPECT_EQ(DMASHIM_ABI_VERSION, info->abi_version);
+	EXPECT_EQ(DMASHIM_FEATURES_1_0, info->features);
 	EXPECT_STREQ("dmashim", info->name);
 	/* Nothing is written beyond the kernel's struct. */
 	for (i = sizeof(*info); i < sizeof(buf); i++)
@@ -166,20 +179,34 @@ TEST_F(ctx, long_size_nonzero_tail)
 	EXPECT_EQ(-E2BIG, ioctl_errno(self->fd, DMASHIM_IOCTL_INFO, buf));
 }
 
-TEST_F(ctx, size_above_page)
+/* The largest size is the same fixed constant on every architecture. */
+TEST_F(ctx, size_above_largest)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	unsigned char *buf = calloc(1, 2 * page);
+	unsigned char *buf = calloc(1, 2 * DMASHIM_STRUCT_SIZE_MAX);
 	struct dmashim_info *info = (struct dmashim_info *)buf;
 
 	ASSERT_NE(NULL, buf);
-	info->size = page + 1;
+	EXPECT_EQ(4096, DMASHIM_STRUCT_SIZE_MAX);
+	info->size = DMASHIM_STRUCT_SIZE_MAX + 1;
 	EXPECT_EQ(-EINVAL, ioctl_errno(self->fd, DMASHIM_IOCTL_INFO, buf));
 	info->size = ~0U;
 	EXPECT_EQ(-EINVAL, ioctl_errno(self->fd, DMASHIM_IOCTL_INFO, buf));
-	info->size = page;
+	info->size = DMASHIM_STRUCT_SIZE_MAX;
 	EXPECT_EQ(0, ioctl_errno(self->fd, DMASHIM_IOCTL_INFO, buf));
 	free(buf);
+}
+
+/*
+ * Feature discovery: every feature of ABI 1.0 is there, and no bit this
+ * header does not name.
+ */
+TEST_F(ctx, features)
+{
+	struct dmashim_info info = { .size = sizeof(info) };
+
+	ASSERT_EQ(0, ioctl_errno(self->fd, DMASHIM_IOCTL_INFO, &info));
+	EXPECT_EQ(DMASHIM_FEATURES_1_0, info.features);
+	EXPECT_EQ((DMASHIM_FEAT_IMPLICIT_SYNC << 1) - 1, DMASHIM_FEATURES_1_0);
 }
 
 TEST_F(ctx, bad_pointers)
@@ -278,10 +305,11 @@ TEST_F(ctx, no_fd_without_copy_out)
 	};
 	struct dmashim_chan_open open = {
 		.size = sizeof(open), .fd_flags = O_CLOEXEC,
+		.record_size = sizeof(struct dmashim_record),
 	};
 	struct dmashim_chan_submit sub = {
 		.size = sizeof(sub), .flags = DMASHIM_SUBMIT_FENCE_OUT,
-		.count = 1,
+		.count = 1, .xfer_size = sizeof(struct dmashim_xfer),
 	};
 	struct dmashim_record rec;
 	struct dmashim_xfer *x;
@@ -350,28 +378,28 @@ TEST_F(ctx, sizes_of_every_struct)
 		  sizeof(struct dmashim_segments), "segments" },
 		{ DMASHIM_IOCTL_SYNC, sizeof(struct dmashim_sync),
 		  sizeof(struct dmashim_sync), "sync" },
-		/* share_refusals came later */
 		{ DMASHIM_IOCTL_STATS, sizeof(struct dmashim_stats),
-		  offsetof(struct dmashim_stats, share_refusals), "stats" },
+		  sizeof(struct dmashim_stats), "stats" },
 	};
-	long page = sysconf(_SC_PAGESIZE);
-	__u32 *buf = calloc(1, 2 * page);
+	const size_t len = 2 * DMASHIM_STRUCT_SIZE_MAX;
+	__u32 *buf = calloc(1, len);
 	size_t i;
 
 	ASSERT_NE(NULL, buf);
 	for (i = 0; i < ARRAY_SIZE(ioctls); i++) {
 		unsigned long request = ioctls[i].request;
-		unsigned int sizes[] = { 0, 8, ioctls[i].first - 1, page + 1 };
+		unsigned int sizes[] = { 0, 8, ioctls[i].first - 1,
+					 DMASHIM_STRUCT_SIZE_MAX + 1 };
 		size_t j;
 
 		for (j = 0; j < ARRAY_SIZE(sizes); j++) {
-			memset(buf, 0, 2 * page);
+			memset(buf, 0, len);
 			buf[0] = sizes[j];
 			EXPECT_EQ(-EINVAL, ioctl_errno(self->fd, request, buf))
 				TH_LOG("%s, size %u", ioctls[i].name, sizes[j]);
 		}
 		/* A field this kernel does not know. */
-		memset(buf, 0, 2 * page);
+		memset(buf, 0, len);
 		buf[0] = ioctls[i].size + 8;
 		((unsigned char *)buf)[ioctls[i].size + 7] = 1;
 		EXPECT_EQ(-E2BIG, ioctl_errno(self->fd, request, buf))
@@ -393,26 +421,6 @@ TEST_F(ctx, stats_long_size_zero_tail)
 	EXPECT_LT(0, st->pool_bytes);
 	for (i = sizeof(*st); i < sizeof(buf); i++)
 		ASSERT_EQ(0, buf[i]);
-}
-
-/*
- * A binary that knows STATS before share_refusals: its size is accepted,
- * and nothing is written past it.
- */
-TEST_F(ctx, stats_first_version)
-{
-	const size_t first = offsetof(struct dmashim_stats, share_refusals);
-	unsigned char buf[sizeof(struct dmashim_stats)];
-	struct dmashim_stats *st = (struct dmashim_stats *)buf;
-	size_t i;
-
-	memset(buf, 0xaa, sizeof(buf));
-	memset(buf, 0, first);
-	st->size = first;
-	ASSERT_EQ(0, ioctl_errno(self->fd, DMASHIM_IOCTL_STATS, buf));
-	EXPECT_LT(0, st->pool_bytes);
-	for (i = first; i < sizeof(buf); i++)
-		ASSERT_EQ(0xaa, buf[i]);
 }
 
 TEST_HARNESS_MAIN
