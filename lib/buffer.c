@@ -40,7 +40,7 @@ DMASHIM_EXPORT int dmashim_buf_alloc(struct dmashim_ctx *ctx, size_t length,
 		.size = sizeof(alloc),
 		.length = length,
 		.kind = kind,
-		.fd_flags = fd_flags ? fd_flags : O_RDWR | O_CLOEXEC,
+		.fd_flags = fd_flags,
 	};
 	int ret;
 

@@ -79,7 +79,9 @@ struct dmashim_buf;
  * @ctx: the context; coherent buffers are allocated for its device
  * @length: bytes; rounded up to pages
  * @kind: DMASHIM_BUF_PAGES, DMASHIM_BUF_CONTIGUOUS or DMASHIM_BUF_COHERENT
- * @fd_flags: O_CLOEXEC | access mode (0 means O_RDWR | O_CLOEXEC)
+ * @fd_flags: the buffer file's flags, passed as they are: O_CLOEXEC and
+ *	an access mode (O_RDWR | O_CLOEXEC for an ordinary buffer; 0 is
+ *	O_RDONLY without O_CLOEXEC)
  * @bufp: receives the buffer
  */
 int dmashim_buf_alloc(struct dmashim_ctx *ctx, size_t length,

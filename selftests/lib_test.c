@@ -24,6 +24,9 @@
 #include "helpers.h"
 #include "libdmashim.h"
 
+/* The file flags of an ordinary buffer. */
+#define RW (O_RDWR | O_CLOEXEC)
+
 TEST(open_info_close)
 {
 	struct dmashim_ctx *ctx = NULL;
@@ -122,7 +125,7 @@ TEST_F(lib, buf_alloc_and_mmap)
 	struct dmashim_buf *buf;
 	void *addr, *again;
 
-	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 5000, DMASHIM_BUF_PAGES, 0,
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 5000, DMASHIM_BUF_PAGES, RW,
 				       &buf));
 	EXPECT_EQ(8192, dmashim_buf_size(buf));
 	/* fd_flags 0: O_RDWR | O_CLOEXEC. */
@@ -142,11 +145,11 @@ TEST_F(lib, buf_alloc_and_mmap)
 	dmashim_buf_free(buf);
 	dmashim_buf_free(NULL);
 
-	EXPECT_EQ(-EINVAL, dmashim_buf_alloc(self->ctx, 0, DMASHIM_BUF_PAGES, 0,
+	EXPECT_EQ(-EINVAL, dmashim_buf_alloc(self->ctx, 0, DMASHIM_BUF_PAGES, RW,
 					     &buf));
-	EXPECT_EQ(-EINVAL, dmashim_buf_alloc(self->ctx, 4096, 9, 0, &buf));
+	EXPECT_EQ(-EINVAL, dmashim_buf_alloc(self->ctx, 4096, 9, RW, &buf));
 	EXPECT_EQ(-EFBIG, dmashim_buf_alloc(self->ctx, MiB(8),
-					    DMASHIM_BUF_CONTIGUOUS, 0, &buf));
+					    DMASHIM_BUF_CONTIGUOUS, RW, &buf));
 }
 
 /* A read-only buffer gets a read-only CPU mapping. */
@@ -161,6 +164,27 @@ TEST_F(lib, buf_mmap_read_only)
 	EXPECT_ZERO(addr, 4096);
 	EXPECT_EQ(-1, mprotect(addr, 4096, PROT_READ | PROT_WRITE));
 	dmashim_buf_free(buf);
+}
+
+/* fd_flags are the file's flags as given: 0 is O_RDONLY, not a default. */
+TEST_F(lib, buf_fd_flags_as_given)
+{
+	static const unsigned int flags[] = { 0, O_RDONLY | O_CLOEXEC, O_RDWR,
+					      O_WRONLY | O_CLOEXEC };
+	struct dmashim_buf *buf;
+	unsigned int i;
+	int fl, fdfl;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 4096,
+					       DMASHIM_BUF_PAGES, flags[i],
+					       &buf));
+		fl = fcntl(dmashim_buf_fd(buf), F_GETFL);
+		fdfl = fcntl(dmashim_buf_fd(buf), F_GETFD);
+		EXPECT_EQ(flags[i] & O_ACCMODE, fl & O_ACCMODE);
+		EXPECT_EQ(!!(flags[i] & O_CLOEXEC), !!(fdfl & FD_CLOEXEC));
+		dmashim_buf_free(buf);
+	}
 }
 
 TEST_F(lib, buf_pin_and_import)
@@ -216,7 +240,7 @@ TEST_F(lib, prime_to_gem_and_back)
 	int drm;
 
 	REQUIRE_VGEM(drm);
-	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, len, DMASHIM_BUF_PAGES, 0,
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, len, DMASHIM_BUF_PAGES, RW,
 				       &buf));
 	ASSERT_EQ(0, dmashim_buf_mmap(buf, &addr));
 	pattern_fill(addr, len, 0, 5);
@@ -290,7 +314,7 @@ TEST_F(lib, prime_errors)
 	REQUIRE_VGEM(drm);
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, null);
-	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 4096, DMASHIM_BUF_PAGES, 0,
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 4096, DMASHIM_BUF_PAGES, RW,
 				       &buf));
 	EXPECT_EQ(-ENOENT, dmashim_buf_from_gem(drm, 0x7fffffff, &out));
 	EXPECT_EQ(-ENOTTY, dmashim_buf_from_gem(null, 1, &out));
@@ -318,7 +342,7 @@ TEST_F(lib, map_reads_every_segment)
 	unsigned long long total = 0;
 	unsigned int i, n;
 
-	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, MiB(8), DMASHIM_BUF_PAGES, 0,
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, MiB(8), DMASHIM_BUF_PAGES, RW,
 				       &buf));
 	ASSERT_EQ(0, dmashim_map(self->ctx, dmashim_buf_fd(buf),
 				 DMASHIM_DIR_TO_DEVICE, 0, &map));
@@ -331,6 +355,7 @@ TEST_F(lib, map_reads_every_segment)
 			.size = sizeof(req),
 			.handle = dmashim_mapping_handle(map),
 			.segments = (uintptr_t)&seg, .first = i, .count = 1,
+			.segment_size = sizeof(seg),
 		};
 		ASSERT_EQ(0, ioctl_errno(dmashim_fd(self->ctx),
 					 DMASHIM_IOCTL_SEGMENTS, &req));
@@ -362,7 +387,7 @@ TEST_F(lib, sync_ranges)
 
 	REQUIRE_DEBUGFS();
 	mapping_views_on();
-	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 8192, DMASHIM_BUF_PAGES, 0,
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 8192, DMASHIM_BUF_PAGES, RW,
 				       &buf));
 	ASSERT_EQ(0, dmashim_buf_mmap(buf, &addr));
 	pattern_fill(addr, 8192, 0, 1);
@@ -421,9 +446,9 @@ FIXTURE_SETUP(chan)
 
 	ASSERT_EQ(0, dmashim_open(&self->ctx));
 	REQUIRE_CHANNEL(variant->driver, name);
-	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 8192, DMASHIM_BUF_PAGES, 0,
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 8192, DMASHIM_BUF_PAGES, RW,
 				       &self->src));
-	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 8192, DMASHIM_BUF_PAGES, 0,
+	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, 8192, DMASHIM_BUF_PAGES, RW,
 				       &self->dst));
 	ASSERT_EQ(0, dmashim_buf_mmap(self->src, &addr));
 	self->s = addr;
@@ -677,8 +702,8 @@ TEST(copy_failed)
 	if (access(CPU_FAIL_NEXT, W_OK))
 		SKIP(return, "no %s (debugfs)", CPU_FAIL_NEXT);
 	ASSERT_EQ(0, dmashim_chan_open(ctx, name, 0, &ch));
-	ASSERT_EQ(0, dmashim_buf_alloc(ctx, 4096, DMASHIM_BUF_PAGES, 0, &src));
-	ASSERT_EQ(0, dmashim_buf_alloc(ctx, 4096, DMASHIM_BUF_PAGES, 0, &dst));
+	ASSERT_EQ(0, dmashim_buf_alloc(ctx, 4096, DMASHIM_BUF_PAGES, RW, &src));
+	ASSERT_EQ(0, dmashim_buf_alloc(ctx, 4096, DMASHIM_BUF_PAGES, RW, &dst));
 	ASSERT_EQ(0, cpudma_fail_next(1));
 	EXPECT_EQ(-EIO, dmashim_copy(ch, dmashim_buf_fd(dst), 0,
 				     dmashim_buf_fd(src), 0, 4096));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* dmashim alloc - allocate a buffer, map it for the CPU and fill it */
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/dma-buf.h>
@@ -101,7 +102,8 @@ int cmd_alloc(int argc, char **argv)
 
 	if (open_bound(&ctx, dev.device, dev.dma_bits))
 		return 1;
-	ret = dmashim_buf_alloc(ctx, o.size, o.kind, 0, &buf);
+	ret = dmashim_buf_alloc(ctx, o.size, o.kind, O_RDWR | O_CLOEXEC,
+				&buf);
 	if (ret) {
 		dmashim_close(ctx);
 		return fail("alloc", ret);

@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <linux/dma-buf.h>
@@ -19,7 +20,8 @@ int cmd_buf_get(struct dmashim_ctx *ctx, unsigned int kind, size_t size,
 
 	*b = (struct cmd_buf){ .size = size };
 	if (kind != KIND_PINNED)
-		return dmashim_buf_alloc(ctx, size, kind, 0, &b->buf);
+		return dmashim_buf_alloc(ctx, size, kind, O_RDWR | O_CLOEXEC,
+					 &b->buf);
 	b->mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (b->mem == MAP_FAILED) {
