@@ -21,7 +21,7 @@
 
 int main(void)
 {
-	struct dmashim_info info;
+	struct dmashim_device_info info = DMASHIM_DEVICE_INFO_INIT;
 	struct dmashim_ctx *ctx;
 	int ret;
 

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* libdmashim - the system's dmaengine channels, as /sys/class/dma lists them */
+/*
+ * libdmashim - the system's dmaengine channels, as /sys/class/dma lists
+ * them.  Read directly rather than through libudev: three attributes of
+ * one class directory, which a library dependency (and a udev database
+ * that containers often lack) would not make more reliable.
+ */
 
 #include <dirent.h>
 #include <errno.h>
@@ -49,44 +54,80 @@ static long chan_order(const char *name)
 
 static int cmp_chan(const void *a, const void *b)
 {
-	long x = chan_order(((const struct dmashim_chan_entry *)a)->name);
-	long y = chan_order(((const struct dmashim_chan_entry *)b)->name);
+	long x = chan_order(((const struct dmashim_channel_entry *)a)->name);
+	long y = chan_order(((const struct dmashim_channel_entry *)b)->name);
 
 	return (x > y) - (x < y);
 }
 
-DMASHIM_EXPORT int dmashim_chan_list(struct dmashim_chan_entry **list)
+DMASHIM_EXPORT int dmashim_chan_list(struct dmashim_channels **listp)
 {
-	struct dmashim_chan_entry *l = NULL, *bigger;
+	struct dmashim_channels *l, *bigger;
+	struct dmashim_channel_entry *e;
 	char dir[PATH_MAX];
 	struct dirent *de;
-	size_t n = 0;
 	DIR *d;
 
-	*list = NULL;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
 	d = opendir(DMA_CLASS);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
+	if (!d) {
+		if (errno != ENOENT) {
+			free(l);
+			return -errno;
+		}
+		*listp = l;
+		return 0;
+	}
 	while ((de = readdir(d))) {
 		if (chan_order(de->d_name) < 0 ||
-		    strlen(de->d_name) >= sizeof(l->name))
+		    strlen(de->d_name) >= sizeof(e->name))
 			continue;
-		bigger = realloc(l, (n + 1) * sizeof(*l));
+		bigger = realloc(l, sizeof(*l) + (l->n + 1) * sizeof(*e));
 		if (!bigger) {
 			free(l);
 			closedir(d);
 			return -ENOMEM;
 		}
 		l = bigger;
+		e = &l->e[l->n++];
 		snprintf(dir, sizeof(dir), DMA_CLASS "/%s", de->d_name);
-		snprintf(l[n].name, sizeof(l[n].name), "%s", de->d_name);
-		link_name(dir, "device", l[n].device, sizeof(l[n].device));
-		link_name(dir, "device/driver", l[n].driver,
-			  sizeof(l[n].driver));
-		n++;
+		snprintf(e->name, sizeof(e->name), "%s", de->d_name);
+		link_name(dir, "device", e->device, sizeof(e->device));
+		link_name(dir, "device/driver", e->driver, sizeof(e->driver));
 	}
 	closedir(d);
-	qsort(l, n, sizeof(*l), cmp_chan);
-	*list = l;
-	return n;
+	qsort(l->e, l->n, sizeof(*e), cmp_chan);
+	*listp = l;
+	return l->n;
+}
+
+DMASHIM_EXPORT void dmashim_chan_list_free(struct dmashim_channels *list)
+{
+	free(list);
+}
+
+DMASHIM_EXPORT unsigned int
+dmashim_chan_list_count(const struct dmashim_channels *list)
+{
+	return list->n;
+}
+
+DMASHIM_EXPORT const char *
+dmashim_chan_list_name(const struct dmashim_channels *list, unsigned int i)
+{
+	return i < list->n ? list->e[i].name : NULL;
+}
+
+DMASHIM_EXPORT const char *
+dmashim_chan_list_device(const struct dmashim_channels *list, unsigned int i)
+{
+	return i < list->n ? list->e[i].device : NULL;
+}
+
+DMASHIM_EXPORT const char *
+dmashim_chan_list_driver(const struct dmashim_channels *list, unsigned int i)
+{
+	return i < list->n ? list->e[i].driver : NULL;
 }

@@ -60,48 +60,140 @@ DMASHIM_EXPORT int dmashim_chan_fd(const struct dmashim_chan *chan)
 }
 
 DMASHIM_EXPORT int dmashim_chan_info(struct dmashim_chan *chan,
-				     struct dmashim_chan_info *info)
+				     struct dmashim_channel_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	return dmashim_ioctl(chan->fd, DMASHIM_IOCTL_CHAN_INFO, info);
+	struct dmashim_chan_info req = { .size = sizeof(req) };
+	struct dmashim_channel_info out = { .size = sizeof(out) };
+	int ret;
+
+	ret = dmashim_ioctl(chan->fd, DMASHIM_IOCTL_CHAN_INFO, &req);
+	if (ret)
+		return ret;
+	out.caps = req.caps;
+	out.state = req.state;
+	out.directions = req.directions;
+	out.src_addr_widths = req.src_addr_widths;
+	out.dst_addr_widths = req.dst_addr_widths;
+	out.max_burst = req.max_burst;
+	out.residue_granularity = req.residue_granularity;
+	out.descs_total = req.descs_total;
+	out.descs_free = req.descs_free;
+	out.can_pause = req.can_pause;
+	out.can_terminate = req.can_terminate;
+	memcpy(out.name, req.name, sizeof(out.name));
+	memcpy(out.device, req.device, sizeof(out.device));
+	return dmashim_struct_out(info, &out, sizeof(out),
+				  CHANNEL_INFO_SIZE_1_0);
 }
 
 DMASHIM_EXPORT int dmashim_chan_config(struct dmashim_chan *chan,
-				       const struct dmashim_chan_config *cfg)
+				       const struct dmashim_channel_config *cfg)
 {
-	struct dmashim_chan_config req = *cfg;
+	struct dmashim_channel_config in;
+	struct dmashim_chan_config req = { .size = sizeof(req) };
+	int ret;
 
-	req.size = sizeof(req);
+	ret = dmashim_struct_in(&in, cfg, sizeof(in), CHANNEL_CONFIG_SIZE_1_0);
+	if (ret)
+		return ret;
+	if (in.__pad)
+		return -EINVAL;
+	req.src_addr = in.src_addr;
+	req.dst_addr = in.dst_addr;
+	req.src_width = in.src_width;
+	req.dst_width = in.dst_width;
+	req.src_maxburst = in.src_maxburst;
+	req.dst_maxburst = in.dst_maxburst;
 	return dmashim_ioctl(chan->fd, DMASHIM_IOCTL_CHAN_CONFIG, &req);
 }
 
 DMASHIM_EXPORT int dmashim_chan_submit(struct dmashim_chan *chan,
-				       struct dmashim_xfer *xfers,
+				       struct dmashim_transfer *xfers,
 				       unsigned int count, unsigned int flags,
 				       int *fence_fd)
 {
-	/* The in-fence has an argument of its own. */
-	if (flags & DMASHIM_SUBMIT_FENCE_IN)
-		return -EINVAL;
 	return dmashim_chan_submit_after(chan, xfers, count, flags, -1,
 					 fence_fd);
 }
 
+/* The caller's transfer @i, @stride bytes apart. */
+static struct dmashim_transfer *transfer_at(struct dmashim_transfer *xfers,
+					    size_t stride, unsigned int i)
+{
+	return (struct dmashim_transfer *)((char *)xfers + i * stride);
+}
+
+/* The kernel's transfer for the caller's @t. */
+static int transfer_in(const struct dmashim_transfer *t,
+		       struct dmashim_xfer *x)
+{
+	struct dmashim_transfer in;
+	int ret;
+
+	ret = dmashim_struct_in(&in, t, sizeof(in), TRANSFER_SIZE_1_0);
+	if (ret)
+		return ret;
+	if (in.__pad0 || in.__pad)
+		return -EINVAL;
+	*x = (struct dmashim_xfer){
+		.kind = in.kind,
+		.dir = in.dir,
+		.flags = in.flags,
+		.nr_ranges = in.nr_ranges,
+		.src_fd = in.src_fd,
+		.dst_fd = in.dst_fd,
+		.src_offset = in.src_offset,
+		.dst_offset = in.dst_offset,
+		.length = in.length,
+		.period = in.period,
+		.ranges = in.ranges,
+		/* The library's range is the kernel's, and never grows. */
+		.range_size = in.ranges ? sizeof(struct dmashim_byte_range) : 0,
+		.user_data = in.user_data,
+	};
+	return 0;
+}
+
+/* Batches up to this long are converted on the stack. */
+#define SUBMIT_STACK 16
+
 DMASHIM_EXPORT int dmashim_chan_submit_after(struct dmashim_chan *chan,
-					     struct dmashim_xfer *xfers,
+					     struct dmashim_transfer *xfers,
 					     unsigned int count,
 					     unsigned int flags,
 					     int in_fence_fd, int *fence_fd)
 {
+	struct dmashim_xfer stack[SUBMIT_STACK], *x = stack;
 	struct dmashim_chan_submit req = {
 		.size = sizeof(req),
 		.flags = flags,
-		.xfers = (uintptr_t)xfers,
 		.count = count,
-		.xfer_size = sizeof(*xfers),
+		.xfer_size = sizeof(*x),
 	};
+	size_t stride;
+	unsigned int i;
 	int ret;
+
+	/* The in-fence is @in_fence_fd's to say, never fd 0's. */
+	if (!count || (flags & DMASHIM_SUBMIT_FENCE_IN))
+		return -EINVAL;
+	stride = xfers->size;
+	if (!dmashim_size_ok(stride, TRANSFER_SIZE_1_0))
+		return -EINVAL;
+	if (count > SUBMIT_STACK) {
+		x = calloc(count, sizeof(*x));
+		if (!x)
+			return -ENOMEM;
+	}
+	for (i = 0; i < count; i++) {
+		ret = -EINVAL;
+		if (transfer_at(xfers, stride, i)->size != stride)
+			goto out;
+		ret = transfer_in(transfer_at(xfers, stride, i), &x[i]);
+		if (ret)
+			goto out;
+	}
+	req.xfers = (uintptr_t)x;
 
 	/*
 	 * Without an in-fence the field stays 0: a module older than it
@@ -113,12 +205,20 @@ DMASHIM_EXPORT int dmashim_chan_submit_after(struct dmashim_chan *chan,
 	}
 
 	/* Without a place for it, the sync_file would leak. */
+	ret = -EINVAL;
 	if ((flags & DMASHIM_SUBMIT_FENCE_OUT) && !fence_fd)
-		return -EINVAL;
+		goto out;
 	ret = dmashim_ioctl(chan->fd, DMASHIM_IOCTL_CHAN_SUBMIT, &req);
+	if (ret)
+		goto out;
+	for (i = 0; i < count; i++)
+		transfer_at(xfers, stride, i)->cookie = x[i].cookie;
 	/* The kernel says -1 when not asked for a fence. */
-	if (!ret && fence_fd)
+	if (fence_fd)
 		*fence_fd = req.fence_fd;
+out:
+	if (x != stack)
+		free(x);
 	return ret;
 }
 
@@ -133,7 +233,8 @@ static int64_t now_ms(void)
 /*
  * poll() the channel for a record for up to @timeout_ms (-1: for ever),
  * through signals; 0 when one is there (or the channel is gone, which
- * read() tells), -ETIME, or -errno.
+ * read() tells), -ETIME, or -errno.  Not libsync's sync_wait(): a
+ * channel is not a sync_file, its records are read().
  */
 static int chan_poll(int fd, int timeout_ms)
 {
@@ -157,36 +258,83 @@ static int chan_poll(int fd, int timeout_ms)
 	}
 }
 
+/* Records read at once: what one call returns at most. */
+#define WAIT_RECORDS 16
+
+/*
+ * @c into the caller's element @i, @stride bytes apart: what both know,
+ * zeroes after it, the caller's size first.
+ */
+static void completion_out(struct dmashim_completion *recs, uint32_t stride,
+			   int i, const struct dmashim_completion *c)
+{
+	char *dst = (char *)recs + (size_t)i * stride;
+
+	memset(dst, 0, stride);
+	memcpy(dst, c, stride < sizeof(*c) ? stride : sizeof(*c));
+	memcpy(dst, &stride, sizeof(stride));
+}
+
 DMASHIM_EXPORT int dmashim_chan_wait(struct dmashim_chan *chan,
-				     struct dmashim_record *recs,
+				     struct dmashim_completion *recs,
 				     unsigned int max, int timeout_ms)
 {
+	struct dmashim_record r[WAIT_RECORDS];
+	struct dmashim_completion c = { .size = sizeof(c) };
+	uint32_t stride;
 	ssize_t n;
-	int ret;
+	int i, ret;
 
 	if (!max)
 		return -EINVAL;
+	stride = recs->size;
+	if (!dmashim_size_ok(stride, COMPLETION_SIZE_1_0))
+		return -EINVAL;
+	if (max > WAIT_RECORDS)
+		max = WAIT_RECORDS;
 	ret = chan_poll(chan->fd, timeout_ms);
 	if (ret)
 		return ret;
 	do
-		n = read(chan->fd, recs, (size_t)max * sizeof(*recs));
+		n = read(chan->fd, r, (size_t)max * sizeof(r[0]));
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
 	/* End of file: the channel's device went away. */
 	if (!n)
 		return -ENODEV;
-	return n / sizeof(*recs);
+	n /= sizeof(r[0]);
+	for (i = 0; i < n; i++) {
+		c.cookie = r[i].cookie;
+		c.status = r[i].status;
+		c.flags = r[i].flags;
+		c.residue = r[i].residue;
+		c.user_data = r[i].user_data;
+		c.periods = r[i].periods;
+		c.timestamp_ns = r[i].timestamp_ns;
+		completion_out(recs, stride, i, &c);
+	}
+	return n;
 }
 
 DMASHIM_EXPORT int dmashim_chan_status(struct dmashim_chan *chan, int cookie,
-				       struct dmashim_chan_status *st)
+				       struct dmashim_transfer_status *st)
 {
-	memset(st, 0, sizeof(*st));
-	st->size = sizeof(*st);
-	st->cookie = cookie;
-	return dmashim_ioctl(chan->fd, DMASHIM_IOCTL_CHAN_STATUS, st);
+	struct dmashim_chan_status req = {
+		.size = sizeof(req),
+		.cookie = cookie,
+	};
+	struct dmashim_transfer_status out = { .size = sizeof(out) };
+	int ret;
+
+	ret = dmashim_ioctl(chan->fd, DMASHIM_IOCTL_CHAN_STATUS, &req);
+	if (ret)
+		return ret;
+	out.status = req.status;
+	out.residue = req.residue;
+	out.state = req.state;
+	return dmashim_struct_out(st, &out, sizeof(out),
+				  TRANSFER_STATUS_SIZE_1_0);
 }
 
 DMASHIM_EXPORT int dmashim_chan_control(struct dmashim_chan *chan,

@@ -73,19 +73,57 @@ DMASHIM_EXPORT int dmashim_bind(struct dmashim_ctx *ctx, const char *device,
 }
 
 DMASHIM_EXPORT int dmashim_info(struct dmashim_ctx *ctx,
-				struct dmashim_info *info)
+				struct dmashim_device_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	return dmashim_ioctl(ctx->fd, DMASHIM_IOCTL_INFO, info);
+	struct dmashim_info req = { .size = sizeof(req) };
+	struct dmashim_device_info out = { .size = sizeof(out) };
+	int ret;
+
+	ret = dmashim_ioctl(ctx->fd, DMASHIM_IOCTL_INFO, &req);
+	if (ret)
+		return ret;
+	out.dev_flags = req.dev_flags;
+	out.features = req.features;
+	out.dma_mask = req.dma_mask;
+	out.coherent_dma_mask = req.coherent_dma_mask;
+	out.bus_dma_limit = req.bus_dma_limit;
+	out.required_mask = req.required_mask;
+	out.max_mapping_size = req.max_mapping_size;
+	out.opt_mapping_size = req.opt_mapping_size;
+	out.max_seg_size = req.max_seg_size;
+	out.seg_boundary_mask = req.seg_boundary_mask;
+	out.iommu_domain = req.iommu_domain;
+	out.iommu_group = req.iommu_group;
+	out.iova_start = req.iova_start;
+	out.iova_end = req.iova_end;
+	out.iommu_pgsize_bitmap = req.iommu_pgsize_bitmap;
+	memcpy(out.name, req.name, sizeof(out.name));
+	memcpy(out.bus, req.bus, sizeof(out.bus));
+	memcpy(out.driver, req.driver, sizeof(out.driver));
+	return dmashim_struct_out(info, &out, sizeof(out), DEVICE_INFO_SIZE_1_0);
 }
 
 DMASHIM_EXPORT int dmashim_stats(struct dmashim_ctx *ctx,
-				 struct dmashim_stats *stats)
+				 struct dmashim_pool_stats *stats)
 {
-	memset(stats, 0, sizeof(*stats));
-	stats->size = sizeof(*stats);
-	return dmashim_ioctl(ctx->fd, DMASHIM_IOCTL_STATS, stats);
+	struct dmashim_stats req = { .size = sizeof(req) };
+	struct dmashim_pool_stats out = { .size = sizeof(out) };
+	int ret;
+
+	ret = dmashim_ioctl(ctx->fd, DMASHIM_IOCTL_STATS, &req);
+	if (ret)
+		return ret;
+	out.pool_bytes = req.pool_bytes;
+	out.slot_bytes = req.slot_bytes;
+	out.slots_total = req.slots_total;
+	out.slots_used = req.slots_used;
+	out.slots_high_water = req.slots_high_water;
+	out.bytes_to_device = req.bytes_to_device;
+	out.bytes_to_cpu = req.bytes_to_cpu;
+	out.mappings_bounced = req.mappings_bounced;
+	out.failures = req.failures;
+	out.share_refusals = req.share_refusals;
+	return dmashim_struct_out(stats, &out, sizeof(out), POOL_STATS_SIZE_1_0);
 }
 
 DMASHIM_EXPORT const char *dmashim_iommu_domain_name(unsigned int iommu_domain)

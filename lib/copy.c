@@ -9,7 +9,8 @@ DMASHIM_EXPORT int dmashim_copy(struct dmashim_chan *chan, int dst_fd,
 				size_t dst_off, int src_fd, size_t src_off,
 				size_t len)
 {
-	struct dmashim_xfer x = {
+	struct dmashim_transfer x = {
+		.size = sizeof(x),
 		.kind = DMASHIM_XFER_MEMCPY,
 		.src_fd = src_fd,
 		.dst_fd = dst_fd,
@@ -17,7 +18,7 @@ DMASHIM_EXPORT int dmashim_copy(struct dmashim_chan *chan, int dst_fd,
 		.dst_offset = dst_off,
 		.length = len,
 	};
-	struct dmashim_record rec;
+	struct dmashim_completion rec = { .size = sizeof(rec) };
 	int ret;
 
 	ret = dmashim_chan_submit(chan, &x, 1, 0, NULL);

@@ -15,6 +15,12 @@
 
 #include "internal.h"
 
+/*
+ * The primary nodes, walked with drmGetVersion() rather than listed with
+ * drmGetDevices2(): the caller names a driver ("vgem", a virtual device
+ * on no bus), which drmGetVersion() gives and drmGetDevices2()'s bus
+ * descriptions do not.
+ */
 DMASHIM_EXPORT int dmashim_drm_open(const char *driver)
 {
 	int i, fd, err = -ENODEV;

@@ -145,10 +145,15 @@ dmashim_mapping_nr_segments(const struct dmashim_mapping *map)
 	return map->nr_segments;
 }
 
-DMASHIM_EXPORT const struct dmashim_segment *
-dmashim_mapping_segment(const struct dmashim_mapping *map, unsigned int i)
+DMASHIM_EXPORT int dmashim_mapping_segment(const struct dmashim_mapping *map,
+					   unsigned int i, uint64_t *addr,
+					   uint64_t *length)
 {
-	return i < map->nr_segments ? &map->segments[i] : NULL;
+	if (i >= map->nr_segments)
+		return -ERANGE;
+	*addr = map->segments[i].addr;
+	*length = map->segments[i].length;
+	return 0;
 }
 
 static int sync_range(struct dmashim_mapping *map, unsigned int flags,

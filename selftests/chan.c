@@ -19,45 +19,43 @@
 
 /*
  * The channel @name of the system's, or the @index-th whose DMA device's
- * driver is @driver, into @e; 0 or -ENOENT.
+ * driver is @driver: its name and its device's into @cname and @dev
+ * (@len bytes each, either may be NULL); 0 or -ENOENT.
  */
 static int chan_lookup(const char *name, const char *driver,
-		       unsigned int index, struct dmashim_chan_entry *e)
+		       unsigned int index, char *cname, char *dev, size_t len)
 {
-	struct dmashim_chan_entry *list;
+	struct dmashim_channels *list;
 	int i, n, ret = -ENOENT;
 
 	n = dmashim_chan_list(&list);
 	for (i = 0; i < n && ret; i++) {
-		if (name ? strcmp(list[i].name, name) :
-			   strcmp(list[i].driver, driver) || index--)
+		if (name ? strcmp(dmashim_chan_list_name(list, i), name) :
+			   strcmp(dmashim_chan_list_driver(list, i), driver) ||
+			   index--)
 			continue;
-		*e = list[i];
+		if (cname)
+			snprintf(cname, len, "%s", dmashim_chan_list_name(list, i));
+		if (dev)
+			snprintf(dev, len, "%s",
+				 dmashim_chan_list_device(list, i));
 		ret = 0;
 	}
-	free(list);
+	if (n >= 0)
+		dmashim_chan_list_free(list);
 	return ret;
 }
 
 int chan_find(const char *driver, unsigned int index, char *name,
 	      size_t len)
 {
-	struct dmashim_chan_entry e;
-	int ret = chan_lookup(NULL, driver, index, &e);
-
-	if (!ret)
-		snprintf(name, len, "%s", e.name);
-	return ret;
+	return chan_lookup(NULL, driver, index, name, NULL, len);
 }
 
 int chan_sysfs_device(const char *name, char *dev, size_t len)
 {
-	struct dmashim_chan_entry e;
-	int ret = chan_lookup(name, NULL, 0, &e);
-
 	dev[0] = '\0';
-	if (!ret)
-		snprintf(dev, len, "%s", e.device);
+	chan_lookup(name, NULL, 0, NULL, dev, len);
 	return dev[0] ? 0 : -ENOENT;
 }
 

@@ -1796,7 +1796,7 @@ static int select_ops(const char *list)
 
 static void find_env(void)
 {
-	struct dmashim_chan_entry *list;
+	struct dmashim_channels *list;
 	int n, i;
 
 	memset(&env, 0, sizeof(env));
@@ -1804,24 +1804,26 @@ static void find_env(void)
 		snprintf(env.edu_free, sizeof(env.edu_free), "%s", edu_bind_name());
 	n = dmashim_chan_list(&list);
 	for (i = 0; i < n; i++) {
-		bool edu = !strcmp(list[i].driver, EDU_DMA_DRIVER);
+		const char *driver = dmashim_chan_list_driver(list, i);
+		const char *device = dmashim_chan_list_device(list, i);
+		bool edu = !strcmp(driver, EDU_DMA_DRIVER);
 
-		if (!edu && strcmp(list[i].driver, CPU_DMA_DRIVER))
+		if (!edu && strcmp(driver, CPU_DMA_DRIVER))
 			continue;
 		if (edu)
 			snprintf(env.edu_prov, sizeof(env.edu_prov), "pci:%s",
-				 list[i].device);
+				 device);
 		else
 			snprintf(env.cpudma, sizeof(env.cpudma), "platform:%s",
-				 list[i].device);
+				 device);
 		if (env.nr_chans < (int)ARRAY_SIZE(env.chans)) {
 			snprintf(env.chans[env.nr_chans], DMASHIM_CHAN_NAME_LEN,
-				 "%s", list[i].name);
+				 "%s", dmashim_chan_list_name(list, i));
 			env.chan_edu[env.nr_chans++] = edu;
 		}
 	}
-	if (n > 0)
-		free(list);
+	if (n >= 0)
+		dmashim_chan_list_free(list);
 	if (!env.edu_prov[0])
 		strcpy(env.edu_prov, "default");
 	if (!env.edu_free[0])

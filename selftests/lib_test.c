@@ -27,10 +27,26 @@
 /* The file flags of an ordinary buffer. */
 #define RW (O_RDWR | O_CLOEXEC)
 
+/* A memcpy as the library takes it. */
+static struct dmashim_transfer lib_memcpy(int dst_fd, uint64_t dst_off,
+					  int src_fd, uint64_t src_off,
+					  uint64_t len)
+{
+	return (struct dmashim_transfer){
+		.size = sizeof(struct dmashim_transfer),
+		.kind = DMASHIM_XFER_MEMCPY,
+		.src_fd = src_fd,
+		.dst_fd = dst_fd,
+		.src_offset = src_off,
+		.dst_offset = dst_off,
+		.length = len,
+	};
+}
+
 TEST(open_info_close)
 {
 	struct dmashim_ctx *ctx = NULL;
-	struct dmashim_info info;
+	struct dmashim_device_info info = DMASHIM_DEVICE_INFO_INIT;
 
 	ASSERT_EQ(0, dmashim_open(&ctx));
 	ASSERT_NE(NULL, ctx);
@@ -45,7 +61,7 @@ TEST(open_info_close)
 TEST(open_missing_device)
 {
 	struct dmashim_ctx *ctx = NULL;
-	struct dmashim_info info;
+	struct dmashim_device_info info = DMASHIM_DEVICE_INFO_INIT;
 
 	ASSERT_EQ(0, setenv("DMASHIM_DEVICE", "/dev/no-such-dmashim", 1));
 	EXPECT_EQ(-ENOENT, dmashim_open(&ctx));
@@ -78,7 +94,7 @@ TEST(bind_errors)
 TEST(bind_edu)
 {
 	struct dmashim_ctx *ctx;
-	struct dmashim_info info;
+	struct dmashim_device_info info = DMASHIM_DEVICE_INFO_INIT;
 
 	if (!edu_addr())
 		SKIP(return, "no edu device (run under the QEMU bench)");
@@ -340,6 +356,7 @@ TEST_F(lib, map_reads_every_segment)
 	struct dmashim_mapping *map;
 	struct dmashim_buf *buf;
 	unsigned long long total = 0;
+	uint64_t addr, len;
 	unsigned int i, n;
 
 	ASSERT_EQ(0, dmashim_buf_alloc(self->ctx, MiB(8), DMASHIM_BUF_PAGES, RW,
@@ -359,13 +376,13 @@ TEST_F(lib, map_reads_every_segment)
 		};
 		ASSERT_EQ(0, ioctl_errno(dmashim_fd(self->ctx),
 					 DMASHIM_IOCTL_SEGMENTS, &req));
-		EXPECT_EQ(0, memcmp(&seg, dmashim_mapping_segment(map, i),
-				    sizeof(seg)))
-			TH_LOG("segment %u", i);
+		ASSERT_EQ(0, dmashim_mapping_segment(map, i, &addr, &len));
+		EXPECT_EQ(seg.addr, addr) TH_LOG("segment %u", i);
+		EXPECT_EQ(seg.length, len) TH_LOG("segment %u", i);
 		total += seg.length;
 	}
 	EXPECT_EQ(MiB(8), total);
-	EXPECT_EQ(NULL, dmashim_mapping_segment(map, n));
+	EXPECT_EQ(-ERANGE, dmashim_mapping_segment(map, n, &addr, &len));
 	EXPECT_EQ(0, dmashim_unmap(map));
 	EXPECT_EQ(0, dmashim_unmap(NULL));
 	dmashim_buf_free(buf);
@@ -412,7 +429,8 @@ TEST_F(lib, sync_ranges)
 
 TEST_F(lib, stats)
 {
-	struct dmashim_stats st, raw;
+	struct dmashim_pool_stats st = DMASHIM_POOL_STATS_INIT;
+	struct dmashim_stats raw;
 
 	ASSERT_EQ(0, dmashim_stats(self->ctx, &st));
 	ASSERT_EQ(0, ctx_stats(dmashim_fd(self->ctx), &raw));
@@ -472,7 +490,8 @@ TEST(chan_list)
 {
 	unsigned int dev, chan, last_dev = 0, last_chan = 0, cpus = 0;
 	char name[DMASHIM_CHAN_NAME_LEN];
-	struct dmashim_chan_entry *list;
+	struct dmashim_channels *list;
+	const char *cname;
 	struct dirent *de;
 	int i, n, in_class = 0;
 	DIR *d;
@@ -486,22 +505,30 @@ TEST(chan_list)
 
 	n = dmashim_chan_list(&list);
 	ASSERT_EQ(in_class, n);
+	ASSERT_EQ(n, dmashim_chan_list_count(list));
 	for (i = 0; i < n; i++) {
-		ASSERT_EQ(2, sscanf(list[i].name, "dma%uchan%u", &dev, &chan));
+		cname = dmashim_chan_list_name(list, i);
+		ASSERT_EQ(2, sscanf(cname, "dma%uchan%u", &dev, &chan));
 		if (i)
 			EXPECT_TRUE(dev > last_dev ||
 				    (dev == last_dev && chan > last_chan))
-				TH_LOG("%s after dma%uchan%u", list[i].name,
+				TH_LOG("%s after dma%uchan%u", cname,
 				       last_dev, last_chan);
 		last_dev = dev;
 		last_chan = chan;
-		if (!strcmp(list[i].driver, CPU_DMA_DRIVER)) {
-			EXPECT_STREQ(CPU_DMA_DRIVER, list[i].device);
+		if (!strcmp(dmashim_chan_list_driver(list, i),
+			    CPU_DMA_DRIVER)) {
+			EXPECT_STREQ(CPU_DMA_DRIVER,
+				     dmashim_chan_list_device(list, i));
 			cpus++;
 		}
 	}
 	EXPECT_EQ(4, cpus);
-	free(list);
+	EXPECT_EQ(NULL, dmashim_chan_list_name(list, n));
+	EXPECT_EQ(NULL, dmashim_chan_list_device(list, n));
+	EXPECT_EQ(NULL, dmashim_chan_list_driver(list, n));
+	dmashim_chan_list_free(list);
+	dmashim_chan_list_free(NULL);
 }
 
 /* The first channel of the provider @driver drives, through the library. */
@@ -517,7 +544,7 @@ static int lib_chan(struct dmashim_ctx *ctx, const char *driver,
 TEST_F(chan, open_info_close)
 {
 	char name[DMASHIM_CHAN_NAME_LEN + 8];
-	struct dmashim_chan_info info;
+	struct dmashim_channel_info info = DMASHIM_CHANNEL_INFO_INIT;
 	struct dmashim_chan *ch, *any;
 
 	ASSERT_EQ(0, lib_chan(self->ctx, variant->driver, &ch));
@@ -566,25 +593,107 @@ TEST_F(chan, copy)
 }
 
 /*
+ * The caller's structs carry their size: one below the first version is
+ * refused; a newer caller's longer struct gets what the library knows
+ * and keeps its tail (an input's tail must be 0); arrays go at the first
+ * element's size.
+ */
+TEST_F(chan, sized_structs)
+{
+	struct { struct dmashim_device_info i; uint64_t more; } info;
+	struct { struct dmashim_channel_config c; uint64_t more; } cfg;
+	struct { struct dmashim_transfer x; uint64_t more; } x[2];
+	struct { struct dmashim_completion c; uint64_t more; } rec[2];
+	struct dmashim_device_info small = { .size = 8 };
+	struct dmashim_chan *ch;
+	int n, got;
+
+	EXPECT_EQ(-EINVAL, dmashim_info(self->ctx, &small));
+	small.size = sizeof(small) + 4;
+	EXPECT_EQ(-EINVAL, dmashim_info(self->ctx, &small))
+		TH_LOG("a size not a multiple of 8");
+	memset(&info, 0xaa, sizeof(info));
+	info.i.size = 4104;
+	EXPECT_EQ(-EINVAL, dmashim_info(self->ctx, &info.i))
+		TH_LOG("a size above 4096");
+	info.i.size = sizeof(info);
+	ASSERT_EQ(0, dmashim_info(self->ctx, &info.i));
+	EXPECT_EQ(sizeof(info), info.i.size);
+	EXPECT_STREQ("dmashim", info.i.name);
+	/* What this library does not know reads as 0. */
+	EXPECT_EQ(0, info.more);
+
+	ASSERT_EQ(0, lib_chan(self->ctx, variant->driver, &ch));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.c.size = 4;
+	EXPECT_EQ(-EINVAL, dmashim_chan_config(ch, &cfg.c));
+	cfg.c.size = sizeof(cfg);
+	cfg.more = 1;
+	EXPECT_EQ(-E2BIG, dmashim_chan_config(ch, &cfg.c));
+	cfg.more = 0;
+	cfg.c.src_addr = DMA_WINDOW;
+	cfg.c.dst_addr = DMA_WINDOW;
+	EXPECT_EQ(0, dmashim_chan_config(ch, &cfg.c));
+
+	memset(x, 0, sizeof(x));
+	x[0].x = lib_memcpy(dmashim_buf_fd(self->dst), 0,
+			    dmashim_buf_fd(self->src), 0, 1000);
+	x[1].x = lib_memcpy(dmashim_buf_fd(self->dst), 1000,
+			    dmashim_buf_fd(self->src), 1000, 1000);
+	EXPECT_EQ(-EINVAL, dmashim_chan_submit(ch, &x[0].x, 2, 0, NULL))
+		TH_LOG("elements of another size than the first's");
+	x[0].x.size = x[1].x.size = sizeof(x[0]);
+	x[1].more = 1;
+	EXPECT_EQ(-E2BIG, dmashim_chan_submit(ch, &x[0].x, 2, 0, NULL));
+	x[1].more = 0;
+	ASSERT_EQ(0, dmashim_chan_submit(ch, &x[0].x, 2, 0, NULL));
+	EXPECT_LT(0, x[0].x.cookie);
+	EXPECT_LT(x[0].x.cookie, x[1].x.cookie);
+	EXPECT_EQ(0, x[0].more);
+
+	memset(rec, 0xaa, sizeof(rec));
+	rec[0].c.size = 8;
+	EXPECT_EQ(-EINVAL, dmashim_chan_wait(ch, &rec[0].c, 2, -1));
+	for (got = 0; got < 2; got += n) {
+		memset(rec, 0xaa, sizeof(rec));
+		rec[0].c.size = sizeof(rec[0]);
+		n = dmashim_chan_wait(ch, &rec[0].c, 2, -1);
+		ASSERT_LE(1, n);
+		EXPECT_EQ(x[got].x.cookie, rec[0].c.cookie);
+		EXPECT_EQ(DMASHIM_XFER_COMPLETE, rec[0].c.status);
+		EXPECT_EQ(sizeof(rec[0]), rec[0].c.size);
+		EXPECT_EQ(0, rec[0].more);
+		if (n == 2) {
+			EXPECT_EQ(x[1].x.cookie, rec[1].c.cookie);
+			EXPECT_EQ(sizeof(rec[1]), rec[1].c.size);
+			EXPECT_EQ(0, rec[1].more);
+		}
+	}
+	EXPECT_PATTERN(self->d, 2000, 0, 1);
+	dmashim_chan_close(ch);
+}
+
+/*
  * Submit with an out-fence, wait for records, status, control; the
- * library's own refusals; the configuration's size is the library's.
+ * library's own refusals.
  */
 TEST_F(chan, submit_wait_status_control)
 {
-	struct dmashim_chan_config cfg = { .size = 1, .src_addr = DMA_WINDOW,
-					   .dst_addr = DMA_WINDOW };
-	struct dmashim_chan_status st;
-	struct dmashim_record rec[4];
-	struct dmashim_xfer x[3];
+	struct dmashim_channel_config cfg = DMASHIM_CHANNEL_CONFIG_INIT;
+	struct dmashim_transfer_status st = DMASHIM_TRANSFER_STATUS_INIT;
+	struct dmashim_completion rec[4] = { DMASHIM_COMPLETION_INIT };
+	struct dmashim_transfer x[3];
 	struct dmashim_chan *ch;
 	int fence = -2, n, got;
 	unsigned int i;
 
 	ASSERT_EQ(0, lib_chan(self->ctx, variant->driver, &ch));
+	cfg.src_addr = DMA_WINDOW;
+	cfg.dst_addr = DMA_WINDOW;
 	EXPECT_EQ(0, dmashim_chan_config(ch, &cfg));
 	for (i = 0; i < 3; i++)
-		x[i] = xfer_memcpy(dmashim_buf_fd(self->dst), i * 1000,
-				   dmashim_buf_fd(self->src), i * 1000, 1000);
+		x[i] = lib_memcpy(dmashim_buf_fd(self->dst), i * 1000,
+				  dmashim_buf_fd(self->src), i * 1000, 1000);
 	EXPECT_EQ(-EINVAL, dmashim_chan_submit(ch, x, 3,
 					       DMASHIM_SUBMIT_FENCE_OUT, NULL));
 	EXPECT_EQ(-ETIME, dmashim_chan_wait(ch, rec, 4, 0));
@@ -627,21 +736,25 @@ TEST_F(chan, submit_wait_status_control)
  */
 TEST_F(chan, submit_after)
 {
-	struct dmashim_xfer a, b;
-	struct dmashim_record rec;
+	struct dmashim_completion rec = DMASHIM_COMPLETION_INIT;
+	struct dmashim_transfer a, b;
 	struct dmashim_chan *ch;
 	int fence, fence2;
 
 	ASSERT_EQ(0, lib_chan(self->ctx, variant->driver, &ch));
-	a = xfer_memcpy(dmashim_buf_fd(self->dst), 0,
-			dmashim_buf_fd(self->src), 0, 4096);
-	b = xfer_memcpy(dmashim_buf_fd(self->dst), 4096,
-			dmashim_buf_fd(self->dst), 0, 4096);
+	a = lib_memcpy(dmashim_buf_fd(self->dst), 0,
+		       dmashim_buf_fd(self->src), 0, 4096);
+	b = lib_memcpy(dmashim_buf_fd(self->dst), 4096,
+		       dmashim_buf_fd(self->dst), 0, 4096);
 	EXPECT_EQ(-EINVAL, dmashim_chan_submit(ch, &b, 1,
 					       DMASHIM_SUBMIT_FENCE_IN, NULL));
 	EXPECT_EQ(-EINVAL, dmashim_chan_submit_after(ch, &b, 1, 0,
 						     dmashim_buf_fd(self->src),
 						     NULL));
+	/* The flag comes from the fd: never a wait on fd 0. */
+	EXPECT_EQ(-EINVAL, dmashim_chan_submit_after(ch, &b, 1,
+						     DMASHIM_SUBMIT_FENCE_IN,
+						     -1, NULL));
 	ASSERT_EQ(0, dmashim_chan_submit(ch, &a, 1, DMASHIM_SUBMIT_FENCE_OUT,
 					 &fence));
 	ASSERT_EQ(0, dmashim_chan_submit_after(ch, &b, 1,
@@ -670,16 +783,16 @@ TEST_F(chan, wait_through_signals)
 {
 	struct itimerval every = { { 0, 5000 }, { 0, 5000 } }, off = { 0 };
 	struct sigaction sa = { .sa_handler = on_alarm };
-	struct dmashim_record rec;
-	struct dmashim_xfer x;
+	struct dmashim_completion rec = DMASHIM_COMPLETION_INIT;
+	struct dmashim_transfer x;
 	struct dmashim_chan *ch;
 
 	ASSERT_EQ(0, lib_chan(self->ctx, variant->driver, &ch));
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &every, NULL));
 	EXPECT_EQ(-ETIME, dmashim_chan_wait(ch, &rec, 1, 50));
-	x = xfer_memcpy(dmashim_buf_fd(self->dst), 0,
-			dmashim_buf_fd(self->src), 0, 8192);
+	x = lib_memcpy(dmashim_buf_fd(self->dst), 0,
+		       dmashim_buf_fd(self->src), 0, 8192);
 	ASSERT_EQ(0, dmashim_chan_submit(ch, &x, 1, 0, NULL));
 	EXPECT_EQ(1, dmashim_chan_wait(ch, &rec, 1, -1));
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &off, NULL));

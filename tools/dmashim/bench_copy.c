@@ -54,7 +54,7 @@ struct bench {
 /* A channel's part of the run. */
 struct chan_run {
 	struct dmashim_chan *chan;
-	struct dmashim_chan_info info;
+	struct dmashim_channel_info info;
 	struct cmd_buf src, dst;
 	size_t size;
 	size_t max_size;
@@ -108,7 +108,7 @@ static void print_row(struct bench *bn, const struct chan_run *cr,
 
 /* A channel the run could not take. */
 static void print_unavailable(struct bench *bn,
-			      const struct dmashim_chan_entry *e)
+			      const struct chan_entry *e)
 {
 	const char *why = "in use, or without memcpy";
 
@@ -155,7 +155,7 @@ static void bench_size(struct bench *bn, struct chan_run *cr, unsigned int i)
  * --count.
  */
 static void limits(const struct bench *bn,
-		   const struct dmashim_chan_entry *e,
+		   const struct chan_entry *e,
 		   struct chan_run *cr)
 {
 	unsigned int i, n;
@@ -177,7 +177,7 @@ static void limits(const struct bench *bn,
 }
 
 static int bench_channel(struct bench *bn,
-			 const struct dmashim_chan_entry *e)
+			 const struct chan_entry *e)
 {
 	struct chan_run cr = { 0 };
 	const size_t *sizes;
@@ -194,6 +194,7 @@ static int bench_channel(struct bench *bn,
 	if (ret)
 		return fail(e->name, ret);
 	bn->timed++;
+	cr.info.size = sizeof(cr.info);
 	ret = dmashim_chan_info(cr.chan, &cr.info);
 	if (ret) {
 		dmashim_chan_close(cr.chan);
@@ -293,13 +294,13 @@ static int bench_opt(int opt, const char *arg, void *data)
 
 /* The channels to time: those named, else every one. */
 static int channels_of(const struct bench *bn,
-		       struct dmashim_chan_entry **list)
+		       struct chan_entry **list)
 {
-	struct dmashim_chan_entry *all;
+	struct chan_entry *all;
 	unsigned int i;
 	int j, n;
 
-	n = dmashim_chan_list(&all);
+	n = chan_entries(&all);
 	if (n < 0 || !bn->nr_channels) {
 		*list = all;
 		return n;
@@ -332,7 +333,7 @@ int cmd_bench_copy(int argc, char **argv)
 	};
 	struct dev_opts dev = { 0 };
 	struct bench bn = { 0 };
-	struct dmashim_chan_entry *list;
+	struct chan_entry *list;
 	const size_t *sizes;
 	unsigned int i, n;
 	int ret, nr;

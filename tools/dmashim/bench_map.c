@@ -73,7 +73,7 @@ static int sync_once(void *arg)
 static void not_measured(struct bench *bn, struct result *r, const char *what,
 			 int err)
 {
-	struct dmashim_stats st;
+	struct dmashim_pool_stats st = DMASHIM_POOL_STATS_INIT;
 	char str[32];
 
 	if (err == -ENOSPC && !dmashim_stats(bn->ctx, &st))
@@ -185,7 +185,7 @@ static int bench_size(struct bench *bn, size_t size)
 }
 
 static void print_header(const struct bench *bn,
-			 const struct dmashim_info *info)
+			 const struct dmashim_device_info *info)
 {
 	const char *domain = dmashim_iommu_domain_name(info->iommu_domain);
 	char iter[32] = "auto";
@@ -243,7 +243,7 @@ int cmd_bench_map(int argc, char **argv)
 		{ 0 }
 	};
 	struct dev_opts dev = { 0 };
-	struct dmashim_info info;
+	struct dmashim_device_info info = DMASHIM_DEVICE_INFO_INIT;
 	struct bench bn = { 0 };
 	size_t i;
 	int ret;

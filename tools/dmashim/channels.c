@@ -17,12 +17,12 @@ static int open_listed(struct dmashim_ctx *ctx, const char *device,
 		       const char *driver, struct dmashim_chan **chanp,
 		       const char **what)
 {
-	struct dmashim_chan_entry *list;
+	struct chan_entry *list;
 	int i, n, ret = -ENODEV;
 
 	if (what)
 		*what = "list /sys/class/dma";
-	n = dmashim_chan_list(&list);
+	n = chan_entries(&list);
 	if (n < 0)
 		return n;
 	if (what)
@@ -34,6 +34,34 @@ static int open_listed(struct dmashim_ctx *ctx, const char *device,
 						DMASHIM_CAP_MEMCPY, chanp);
 	free(list);
 	return ret;
+}
+
+int chan_entries(struct chan_entry **entries)
+{
+	struct dmashim_channels *list;
+	struct chan_entry *e;
+	int i, n;
+
+	*entries = NULL;
+	n = dmashim_chan_list(&list);
+	if (n < 0)
+		return n;
+	e = calloc(n ? n : 1, sizeof(*e));
+	if (!e) {
+		dmashim_chan_list_free(list);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(e[i].name, sizeof(e[i].name), "%s",
+			 dmashim_chan_list_name(list, i));
+		snprintf(e[i].device, sizeof(e[i].device), "%s",
+			 dmashim_chan_list_device(list, i));
+		snprintf(e[i].driver, sizeof(e[i].driver), "%s",
+			 dmashim_chan_list_driver(list, i));
+	}
+	dmashim_chan_list_free(list);
+	*entries = e;
+	return n;
 }
 
 int open_driver_channel(struct dmashim_ctx *ctx, const char *driver,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include <libdmashim.h>
+#include <linux/dmashim.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -144,6 +145,16 @@ int open_memcpy_channel(struct dmashim_ctx *ctx, const char *name,
  * Open a free memcpy channel of the dmaengine driver @driver
  * ("dmashim_edu"): 0, -ENODEV if it has none, or a negative errno.
  */
+/* A channel of the system, as dmashim_chan_list() gives it. */
+struct chan_entry {
+	char name[DMASHIM_CHAN_NAME_LEN];
+	char device[DMASHIM_NAME_LEN];
+	char driver[64];
+};
+
+/* Every channel into a malloc()ed array (free() it); how many or -errno. */
+int chan_entries(struct chan_entry **entries);
+
 int open_driver_channel(struct dmashim_ctx *ctx, const char *driver,
 			struct dmashim_chan **chanp);
 

@@ -56,7 +56,7 @@ static int verify(struct dmashim_buf *dst, size_t size)
 static int run(struct dmashim_ctx *ctx, struct dmashim_chan *chan,
 	       const struct copy_opts *o)
 {
-	struct dmashim_chan_info info;
+	struct dmashim_channel_info info = DMASHIM_CHANNEL_INFO_INIT;
 	struct cmd_buf src, dst;
 	uint64_t t = 0;
 	char str[32];

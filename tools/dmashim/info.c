@@ -52,7 +52,7 @@ static void print_pgsizes(uint64_t bitmap)
 	printf("\n");
 }
 
-static void print_text(const struct dmashim_info *in)
+static void print_text(const struct dmashim_device_info *in)
 {
 	const char *origin = in->dev_flags & DMASHIM_DEV_DEFAULT ?
 			     ", dmashim's default device" :
@@ -90,7 +90,7 @@ static void print_text(const struct dmashim_info *in)
 	       (uint64_t)in->features);
 }
 
-static void print_json(const struct dmashim_info *in)
+static void print_json(const struct dmashim_device_info *in)
 {
 	printf("{\n");
 	printf("  \"device\": \"%s\",\n", in->name);
@@ -149,7 +149,7 @@ int cmd_info(int argc, char **argv)
 		{ 0 }
 	};
 	struct dev_opts dev = { 0 };
-	struct dmashim_info info;
+	struct dmashim_device_info info = DMASHIM_DEVICE_INFO_INIT;
 	struct dmashim_ctx *ctx;
 	int ret;
 

@@ -54,7 +54,7 @@ static const char *flags_str(unsigned int f, char *buf, size_t len)
 
 static void print_text(const struct map_opts *o,
 		       const struct dmashim_mapping *map,
-		       const struct dmashim_stats *st)
+		       const struct dmashim_pool_stats *st)
 {
 	unsigned int i, n = dmashim_mapping_nr_segments(map);
 	unsigned int f = dmashim_mapping_flags(map);
@@ -67,15 +67,16 @@ static void print_text(const struct map_opts *o,
 	       dmashim_mapping_handle(map), dmashim_mapping_length(map),
 	       dir_name(o->dir), flags_str(f, flags, sizeof(flags)));
 	for (i = 0; i < n; i++) {
-		const struct dmashim_segment *seg =
-			dmashim_mapping_segment(map, i);
+		uint64_t addr = 0, len = 0;
+
+		dmashim_mapping_segment(map, i, &addr, &len);
 
 		printf("segment %-4u ", i);
 		if (f & DMASHIM_MAPPED_ADDRS_HIDDEN)
 			printf("%-18s", "(hidden)");
 		else
-			printf("0x%016" PRIx64, (uint64_t)seg->addr);
-		printf(" %" PRIu64 "\n", (uint64_t)seg->length);
+			printf("0x%016" PRIx64, addr);
+		printf(" %" PRIu64 "\n", len);
 	}
 	if (!st->pool_bytes) {
 		printf("%-12s none\n", "bounce pool");
@@ -95,7 +96,7 @@ static void print_text(const struct map_opts *o,
 
 static void print_json(const struct map_opts *o,
 		       const struct dmashim_mapping *map,
-		       const struct dmashim_stats *st)
+		       const struct dmashim_pool_stats *st)
 {
 	unsigned int i, n = dmashim_mapping_nr_segments(map);
 	unsigned int f = dmashim_mapping_flags(map);
@@ -130,12 +131,12 @@ static void print_json(const struct map_opts *o,
 	       f & DMASHIM_MAPPED_ADDRS_HIDDEN ? "true" : "false");
 	printf("  \"segments\": [");
 	for (i = 0; i < n; i++) {
-		const struct dmashim_segment *seg =
-			dmashim_mapping_segment(map, i);
+		uint64_t addr = 0, len = 0;
+
+		dmashim_mapping_segment(map, i, &addr, &len);
 
 		printf("%s\n    { \"addr\": %" PRIu64 ", \"length\": %" PRIu64
-		       " }", i ? "," : "", (uint64_t)seg->addr,
-		       (uint64_t)seg->length);
+		       " }", i ? "," : "", addr, len);
 	}
 	printf("\n  ],\n  \"bounce_pool\": {");
 	for (i = 0; i < sizeof(pool) / sizeof(pool[0]); i++)
@@ -149,7 +150,7 @@ static int map_and_report(struct dmashim_ctx *ctx, int buf_fd,
 			  const struct map_opts *o)
 {
 	struct dmashim_mapping *map;
-	struct dmashim_stats st;
+	struct dmashim_pool_stats st = DMASHIM_POOL_STATS_INIT;
 	int ret;
 
 	ret = dmashim_map(ctx, buf_fd, o->dir, o->flags, &map);

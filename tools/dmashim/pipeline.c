@@ -45,7 +45,7 @@ struct producer {
 	const struct pipe_opts *o;
 	int sock;
 	struct dmashim_chan *chan;
-	struct dmashim_chan_info info;
+	struct dmashim_channel_info info;
 	struct cmd_buf src;
 	struct cmd_buf ring[MAX_BUFFERS];
 	unsigned int allocated;
@@ -82,9 +82,10 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 /* Read the records that came; @timeout_ms as dmashim_chan_wait(). */
 static int reap(struct producer *p, int timeout_ms)
 {
-	struct dmashim_record recs[RECORDS];
+	struct dmashim_completion recs[RECORDS];
 	int i, n;
 
+	recs[0].size = sizeof(recs[0]);
 	n = dmashim_chan_wait(p->chan, recs, RECORDS, timeout_ms);
 	if (n == -ETIME)
 		return 0;
@@ -121,7 +122,8 @@ static int fill(struct producer *p, unsigned int i, unsigned int round)
 		.pattern_offset = (uint64_t)round * PATTERN_STRIDE % p->o->size,
 		.length = p->o->size,
 	};
-	struct dmashim_xfer x = {
+	struct dmashim_transfer x = {
+		.size = sizeof(x),
 		.kind = DMASHIM_XFER_MEMCPY,
 		.src_fd = dmashim_buf_fd(p->src.buf),
 		.dst_fd = dmashim_buf_fd(p->ring[i].buf),
@@ -263,6 +265,7 @@ static int setup(struct dmashim_ctx *ctx, struct producer *p)
 		if (ret)
 			return fail("allocating the ring", ret);
 	}
+	p->info.size = sizeof(p->info);
 	ret = dmashim_chan_info(p->chan, &p->info);
 	return ret ? fail("channel info", ret) : 0;
 }

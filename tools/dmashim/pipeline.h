@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <libdmashim.h>
+#include <linux/dmashim.h>
 
 /*
  * Producer to consumer, with two fds (SCM_RIGHTS): ring buffer @index's
