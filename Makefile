@@ -42,8 +42,8 @@ $(wordlist 2,$(words $(GOALS)),$(GOALS)): $(firstword $(GOALS))
 
 else
 
-VERSION := 0.2.0
-SOVERSION := 0
+VERSION := 1.0.0
+SOVERSION := 1
 
 BUILD ?= $(CURDIR)/build
 PREFIX ?= /usr/local
@@ -74,6 +74,7 @@ LIB_OBJS := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/obj/%.o)
 LIB_SO := $(BUILD)/lib/libdmashim.so.$(VERSION)
 LIB_A := $(BUILD)/lib/libdmashim.a
 LIB_PC := $(BUILD)/lib/libdmashim.pc
+MAN3 := $(BUILD)/man/man3/.stamp
 
 TOOL_SRCS := $(wildcard tools/dmashim/*.c)
 TOOL := $(BUILD)/bin/dmashim
@@ -85,9 +86,13 @@ KSRC_VERSION := $(shell dpkg-query -W -f='$${Version}' linux-source-6.12 2>/dev/
 KSRC := $(BUILD)/ksrc
 KSRC_STAMP := $(KSRC)/.extracted-$(KSRC_VERSION)
 
-TEST_SRCS := $(wildcard selftests/*_test.c)
+# compat_1_0_test is a program built for 1.0: its own rule, below.
+TEST_SRCS := $(filter-out selftests/compat_1_0_test.c,\
+	       $(wildcard selftests/*_test.c))
 TESTS := $(TEST_SRCS:selftests/%.c=$(BUILD)/selftests/%)
-HELPER_SRCS := $(filter-out $(TEST_SRCS),$(wildcard selftests/*.c))
+TEST_COMPAT := $(BUILD)/selftests/compat_1_0_test
+HELPER_SRCS := $(filter-out $(TEST_SRCS) selftests/compat_1_0_test.c,\
+	       $(wildcard selftests/*.c))
 HELPER_OBJS := $(HELPER_SRCS:selftests/%.c=$(BUILD)/selftests/obj/%.o)
 TEST_HELPERS := $(BUILD)/selftests/obj/libhelpers.a
 
@@ -98,10 +103,11 @@ TEST_I386 := $(BUILD)/selftests/abi_i386_test
 OBJS_I386 := $(patsubst %.c,$(BUILD)/obj-i386/%.o,$(HELPER_SRCS) $(LIB_SRCS))
 HELPERS_I386 := $(BUILD)/obj-i386/libhelpers.a
 
-.PHONY: all deps modules lib tool selftests check lint demo fuzz install \
+.PHONY: all deps modules lib man tool selftests check lint demo fuzz \
+	install abi-baseline \
 	modules_install clean FORCE
 
-all: modules lib tool selftests
+all: modules lib man tool selftests
 
 deps:
 	@tools/setup-deps
@@ -125,6 +131,22 @@ modules_install:
 # ---- library ---------------------------------------------------------------
 
 lib: $(LIB_SO) $(LIB_A) $(LIB_PC)
+
+# The man pages need the kernel source's kernel-doc: their own target.
+man: $(MAN3)
+
+# The library's man pages, from its header's kernel-doc (tools/gen-man).
+$(MAN3): lib/libdmashim.h tools/gen-man $(KSRC_STAMP)
+	@echo "  MAN3    $(@D)"
+	@tools/gen-man $(KSRC)/scripts/kernel-doc lib/libdmashim.h $(VERSION) \
+		$(@D) >/dev/null
+	@touch $@
+
+# The library's ABI as committed, which tools/lint compares the build
+# with: regenerate it only with a new SONAME, or to record additions.
+abi-baseline: $(LIB_SO)
+	abidw --no-corpus-path --no-comp-dir-path --short-locs $(LIB_SO) \
+		>lib/libdmashim.abi
 
 $(BUILD)/lib/obj/%.o: lib/%.c lib/*.h uapi/linux/dmashim.h
 	@mkdir -p $(@D)
@@ -156,7 +178,7 @@ $(TOOL): $(TOOL_SRCS) tools/dmashim/*.h lib/libdmashim.h $(LIB_SO) Makefile
 
 # ---- selftests -----------------------------------------------------------
 
-selftests: $(TESTS) $(TEST_I386)
+selftests: $(TESTS) $(TEST_I386) $(TEST_COMPAT)
 
 $(KSRC_STAMP): $(KSRC_TARBALL)
 	@test -n "$(KSRC_TARBALL)" || { echo "no linux-source tarball: run tools/setup-deps" >&2; exit 1; }
@@ -201,10 +223,18 @@ $(TEST_I386): selftests/abi_test.c selftests/helpers.h selftests/abi_1_0.h \
 	$(CC) -m32 -static $(TEST_CFLAGS) -Wno-pointer-to-int-cast \
 		-I$(KSRC)/tools/testing/selftests -o $@ $< $(HELPERS_I386)
 
+# A program built for 1.0: against the 1.0 headers alone, with the
+# tree's library (selftests/compat/1.0/README).
+$(TEST_COMPAT): selftests/compat_1_0_test.c selftests/compat/1.0/*.h \
+		selftests/compat/1.0/linux/dmashim.h $(KSRC_STAMP) $(LIB_SO)
+	$(CC) $(CFLAGS) -std=gnu11 -Wall -Werror -D_GNU_SOURCE \
+		-Iselftests/compat/1.0 -I$(KSRC)/tools/testing/selftests \
+		-o $@ $< -L$(BUILD)/lib -ldmashim -Wl,-rpath,'$$ORIGIN/../lib'
+
 # ---- checks, bench, demo -------------------------------------------------
 
-lint: $(KSRC_STAMP)
-	@tools/lint $(KVERS)
+lint: $(KSRC_STAMP) lib man
+	@DMASHIM_LIB_SO=$(LIB_SO) tools/lint $(KVERS)
 
 # The README's test command.  CONFIGS selects bench configurations.
 check:
@@ -225,7 +255,7 @@ fuzz:
 
 # ---- install ---------------------------------------------------------------
 
-install: lib tool
+install: lib man tool
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/linux \
 		$(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(LIB_SO) $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
@@ -235,6 +265,8 @@ install: lib tool
 	install -m 644 lib/libdmashim.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 uapi/linux/dmashim.h $(DESTDIR)$(PREFIX)/include/linux/
 	install -m 755 $(TOOL) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man3
+	install -m 644 $(BUILD)/man/man3/*.3 $(DESTDIR)$(PREFIX)/share/man/man3/
 	$(if $(DESTDIR),,ldconfig)
 
 clean:
