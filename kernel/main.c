@@ -106,4 +106,6 @@ module_exit(dmashim_exit);
 
 MODULE_DESCRIPTION("DMA mapping and IOMMU shim for userspace");
 MODULE_LICENSE("GPL");
+/* The uAPI's version (Documentation/uapi.rst): 1.0 until it grows. */
+MODULE_VERSION("1.0");
 MODULE_IMPORT_NS(DMA_BUF);

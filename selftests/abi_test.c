@@ -179,6 +179,18 @@ TEST_F(ctx, long_size_nonzero_tail)
 	EXPECT_EQ(-E2BIG, ioctl_errno(self->fd, DMASHIM_IOCTL_INFO, buf));
 }
 
+/* The module says which uAPI it is: 1.0, as MODULE_VERSION. */
+TEST(module_version)
+{
+	char buf[16] = "";
+	int fd = open("/sys/module/dmashim/version", O_RDONLY | O_CLOEXEC);
+
+	ASSERT_LE(0, fd);
+	EXPECT_LT(0, read(fd, buf, sizeof(buf) - 1));
+	close(fd);
+	EXPECT_STREQ("1.0\n", buf);
+}
+
 /* The largest size is the same fixed constant on every architecture. */
 TEST_F(ctx, size_above_largest)
 {
