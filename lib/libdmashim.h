@@ -137,8 +137,8 @@ struct dmashim_device_info {
  * @ctx: the context
  * @info: its @size set; filled in
  *
- * Return: 0 or a negative errno (-EINVAL: @info->size refused, see
- * above; -ENODEV: the device went away).
+ * Return: 0 or a negative errno (-EINVAL: @info->size refused by the size
+ * rules at the top of libdmashim.h; -ENODEV: the device went away).
  */
 int dmashim_info(struct dmashim_ctx *ctx, struct dmashim_device_info *info);
 
@@ -697,10 +697,11 @@ struct dmashim_transfer {
  *
  * Return: 0 or a negative errno; the batch is submitted whole or not at
  * all.  -EBUSY: the channel's pools are full now.  -EINVAL: @count 0,
- * @xfers[0].size refused (see above) or another element's size not the
- * same, a non-zero pad, FENCE_OUT without @fence_fd, FENCE_IN (which
- * dmashim_chan_submit_after() sets from its fd), or what the kernel
- * refuses (struct dmashim_chan_submit of <linux/dmashim.h>).  -E2BIG: a
+ * @xfers[0].size refused by the size rules at the top of libdmashim.h
+ * or another element's size not the same, a non-zero pad, FENCE_OUT
+ * without @fence_fd, FENCE_IN (which dmashim_chan_submit_after() sets
+ * from its fd), or what the kernel refuses (struct dmashim_chan_submit
+ * of <linux/dmashim.h>).  -E2BIG: a
  * field of a transfer this library does not know is not 0.  -ENOMEM:
  * more than 16 transfers and no memory to convert them.
  */
