@@ -262,17 +262,18 @@ static int chan_poll(int fd, int timeout_ms)
 #define WAIT_RECORDS 16
 
 /*
- * @c into the caller's element @i, @stride bytes apart: what both know,
- * zeroes after it, the caller's size first.
+ * @c into the caller's element @i, @stride bytes apart, as
+ * dmashim_struct_out() copies any struct out: the element gets the
+ * stride as its size first.
  */
 static void completion_out(struct dmashim_completion *recs, uint32_t stride,
 			   int i, const struct dmashim_completion *c)
 {
 	char *dst = (char *)recs + (size_t)i * stride;
 
-	memset(dst, 0, stride);
-	memcpy(dst, c, stride < sizeof(*c) ? stride : sizeof(*c));
 	memcpy(dst, &stride, sizeof(stride));
+	/* The stride was checked: this cannot fail. */
+	dmashim_struct_out(dst, c, sizeof(*c), COMPLETION_SIZE_1_0);
 }
 
 DMASHIM_EXPORT int dmashim_chan_wait(struct dmashim_chan *chan,
