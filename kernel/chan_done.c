@@ -335,7 +335,7 @@ ssize_t dmashim_chan_read(struct file *file, char __user *ubuf, size_t count,
 				break;
 			continue;
 		}
-		ret = dmashim_elem_to_user(ubuf, size, done / size, &rec,
+		ret = dmashim_elem_to_user(ubuf + done, size, 0, &rec,
 					   sizeof(rec));
 		if (ret)
 			break;
